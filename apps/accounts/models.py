@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do depends on their memberships."""
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    PRODUCT_MANAGER = "pm", "Product manager"
+    SCRUM_MASTER = "scrum_master", "Scrum master"
+    TEAM_MEMBER = "member", "Team member"
+    STAKEHOLDER = "stakeholder", "Stakeholder"
+
+
+class Membership(models.Model):
+    """One user's role in one product; the root of every permission."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="one_membership_per_user_and_product"),
+        ]
+        ordering = ["product_id", "role", "user_id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.product}"
+
+
+class Team(models.Model):
+    """People who work together on one or more products."""
+
+    name = models.CharField(max_length=120, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+    products = models.ManyToManyField("products.Product", related_name="teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

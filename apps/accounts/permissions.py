@@ -1,0 +1,113 @@
+"""Who may do what, per product.
+
+Every HTML view and every API view asks this module; nothing else decides
+access. A person's rights in a product follow from their one membership role
+there. Someone without a membership gets a 404 for anything in the product, so
+its existence does not leak; a member whose role lacks a right gets a 403.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.accounts.models import Membership, Role
+
+PM = Role.PRODUCT_MANAGER
+SM = Role.SCRUM_MASTER
+MEMBER = Role.TEAM_MEMBER
+STAKEHOLDER = Role.STAKEHOLDER
+
+EVERYONE = frozenset(Role)
+TEAM = frozenset({PM, SM, MEMBER})
+LEADS = frozenset({PM, SM})
+
+
+class Action(StrEnum):
+    VIEW_PRODUCT = "view_product"
+    EDIT_PRODUCT = "edit_product"
+    VIEW_MEMBERS = "view_members"
+    MANAGE_MEMBERS = "manage_members"
+
+
+POLICY: dict[Action, frozenset[Role]] = {
+    Action.VIEW_PRODUCT: EVERYONE,
+    Action.EDIT_PRODUCT: frozenset({PM}),
+    Action.VIEW_MEMBERS: TEAM,
+    Action.MANAGE_MEMBERS: frozenset({PM}),
+}
+
+
+def roles_of(user) -> dict[int, Role]:
+    """The user's role in each of their products, keyed by product id.
+
+    Loaded with one query and kept on the user object for the request, so a
+    page that checks many objects does not query once per check.
+    """
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_product_roles", None)
+    if cached is None:
+        cached = {
+            product_id: Role(role)
+            for product_id, role in Membership.objects.filter(user=user).values_list("product_id", "role")
+        }
+        user._product_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles after the user's memberships changed."""
+    user.__dict__.pop("_product_roles", None)
+
+
+def role_in(user, product) -> Role | None:
+    return roles_of(user).get(_product_id(product))
+
+
+def can(user, action: Action, product) -> bool:
+    role = role_in(user, product)
+    return role is not None and role in POLICY[action]
+
+
+def require(user, action: Action, product) -> Role:
+    """Raise Http404 for non-members and PermissionDenied for a missing right."""
+    role = role_in(user, product)
+    if role is None:
+        raise Http404("No such product.")
+    if role not in POLICY[action]:
+        raise PermissionDenied(f"Your role ({role.label}) may not do this.")
+    return role
+
+
+def product_ids_where(user, action: Action) -> list[int]:
+    allowed = POLICY[action]
+    return [product_id for product_id, role in roles_of(user).items() if role in allowed]
+
+
+def products_where(user, action: Action = Action.VIEW_PRODUCT) -> QuerySet:
+    from apps.products.models import Product
+
+    return Product.objects.filter(pk__in=product_ids_where(user, action))
+
+
+def get_product(user, slug: str, action: Action = Action.VIEW_PRODUCT):
+    """The product with this slug, if the user may do `action` on it."""
+    from apps.products.models import Product
+
+    product = Product.objects.filter(slug=slug).first()
+    if product is None:
+        raise Http404("No such product.")
+    # Kept on the object so templates can show only what the role may do.
+    product.viewer_role = require(user, action, product)
+    return product
+
+
+def allows(role: Role | None, action: str) -> bool:
+    """For templates: may a member with this role do `action`?"""
+    return role is not None and role in POLICY[Action(action)]
+
+
+def _product_id(product) -> int:
+    return product if isinstance(product, int) else product.pk

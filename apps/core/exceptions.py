@@ -1,0 +1,2 @@
+class Conflict(Exception):
+    """An edit based on an out-of-date copy; nothing was changed."""

@@ -1,0 +1,112 @@
+from functools import cached_property
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from apps.accounts import services as accounts
+from apps.accounts.models import Membership
+from apps.accounts.permissions import Action, get_product, products_where
+from apps.products import selectors, services
+from apps.products.models import Product
+from apps.products.serializers import (
+    MembershipRoleSerializer,
+    MembershipSerializer,
+    ProductDetailSerializer,
+    ProductSerializer,
+)
+
+
+class ProductScopedMixin:
+    """For endpoints under /products/{product_slug}/: the product, checked once
+    per request against the permission the viewset action needs.
+
+    Subclasses map viewset actions ("list", "create", ...) to permission
+    actions in `required`; actions not listed need `default_required`.
+    """
+
+    required: dict[str, Action] = {}
+    default_required: Action = Action.VIEW_PRODUCT
+
+    @cached_property
+    def product(self) -> Product:
+        action = self.required.get(self.action, self.default_required)
+        return get_product(self.request.user, self.kwargs["product_slug"], action)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not getattr(self, "swagger_fake_view", False):
+            self.product  # noqa: B018 -- resolve (and check) before any work is done
+
+
+class ProductViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Products the caller is a member of. Anyone signed in may create one and
+    becomes its product manager; only product managers may edit it."""
+
+    lookup_field = "slug"
+    lookup_url_kwarg = "product_slug"
+    filterset_fields = ["kind"]
+    ordering_fields = ["name", "created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Product.objects.none()
+        return products_where(self.request.user).order_by("name")
+
+    def get_serializer_class(self):
+        return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
+
+    def get_object(self):
+        action = Action.EDIT_PRODUCT if self.action in ("update", "partial_update") else Action.VIEW_PRODUCT
+        product = get_product(self.request.user, self.kwargs["product_slug"], action)
+        if self.action == "retrieve":
+            product = Product.objects.prefetch_related("outcome_metrics").get(pk=product.pk)
+        return product
+
+    def perform_create(self, serializer):
+        serializer.instance = services.product_create(actor=self.request.user, **serializer.validated_data)
+
+
+class MembershipViewSet(ProductScopedMixin, viewsets.ModelViewSet):
+    """Who is in a product and with which role. The team sees the list;
+    product managers add people, change roles and remove people."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    required = {"list": Action.VIEW_MEMBERS, "retrieve": Action.VIEW_MEMBERS}
+    default_required = Action.MANAGE_MEMBERS
+    filterset_fields = ["role"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return selectors.product_members(self.product)
+
+    def get_serializer_class(self):
+        return MembershipRoleSerializer if self.action == "partial_update" else MembershipSerializer
+
+    @extend_schema(request=MembershipSerializer, responses=MembershipSerializer)
+    def create(self, request, *args, **kwargs):
+        serializer = MembershipSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = accounts.membership_set(actor=request.user, product=self.product, **serializer.validated_data)
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        membership = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        serializer = MembershipRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = accounts.membership_set(
+            actor=request.user, product=self.product, user=membership.user, role=serializer.validated_data["role"]
+        )
+        return Response(MembershipSerializer(membership).data)
+
+    def perform_destroy(self, instance):
+        accounts.membership_remove(actor=self.request.user, membership=instance)

@@ -1,0 +1,30 @@
+from django import forms
+
+from apps.accounts.models import Role, User
+from apps.products.models import OutcomeMetric, Product
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["name", "kind", "vision"]
+        widgets = {"vision": forms.Textarea(attrs={"rows": 6})}
+
+
+class OutcomeMetricForm(forms.ModelForm):
+    class Meta:
+        model = OutcomeMetric
+        fields = ["name", "unit", "direction", "baseline", "target", "current", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class MembershipForm(forms.Form):
+    user = forms.CharField(label="Username or email")
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def clean_user(self):
+        login = self.cleaned_data["user"].strip()
+        user = User.objects.filter(username__iexact=login).first() or User.objects.filter(email__iexact=login).first()
+        if user is None:
+            raise forms.ValidationError(f"No user with username or email {login!r}.")
+        return user

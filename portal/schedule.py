@@ -1,0 +1,29 @@
+"""The portal's periodic work, in one place.
+
+`manage.py install_schedule` copies these entries into django-celery-beat's
+tables when they are missing; after that they belong to the admin, where a PM
+may change when they run, so installing again never overwrites an edit.
+Per-product schedules (such as a survey's cadence) are created by the apps.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    task: str
+    every: timedelta | None = None
+    crontab: str | None = None  # "minute hour day_of_month month day_of_week"
+    description: str = ""
+
+
+SCHEDULE: list[Entry] = [
+    Entry(
+        name="Worker heartbeat",
+        task="core.heartbeat",
+        every=timedelta(seconds=30),
+        description="Proves that beat and a worker are running; shown on /status/.",
+    ),
+]

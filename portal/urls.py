@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core import views as core_views
+from apps.products import views as product_views
+
+api_v1 = [
+    path("", include("apps.accounts.api_urls")),
+    path("", include("apps.products.api_urls")),
+]
+
+urlpatterns = [
+    path("", product_views.dashboard, name="dashboard"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("apps.accounts.urls")),
+    path("p/", include("apps.products.urls")),
+    path("status/", core_views.status, name="status"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,70 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from apps.accounts.models import Role
+from apps.accounts.permissions import Action, can, get_product, products_where, require, role_in
+from tests.factories import MembershipFactory, ProductFactory
+
+# Written out by hand (not derived from POLICY) so a change to the policy must
+# be made deliberately in both places.
+EXPECTED = {
+    Action.VIEW_PRODUCT: {"pm", "scrum_master", "member", "stakeholder"},
+    Action.EDIT_PRODUCT: {"pm"},
+    Action.VIEW_MEMBERS: {"pm", "scrum_master", "member"},
+    Action.MANAGE_MEMBERS: {"pm"},
+}
+PERSONAS = ["pm", "scrum_master", "member", "stakeholder", "outsider"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True)
+@pytest.mark.parametrize("action", list(EXPECTED))
+def test_each_role_may_do_exactly_what_the_policy_says(persona, action, product):
+    expected = persona.username.replace("scrum", "scrum_master") in EXPECTED[action]
+    assert can(persona, action, product) is expected
+
+
+def test_every_action_has_a_hand_written_expectation():
+    assert set(Action) == set(EXPECTED)
+
+
+def test_outsider_gets_404_not_403_so_the_product_does_not_leak(outsider, product):
+    with pytest.raises(Http404):
+        require(outsider, Action.VIEW_PRODUCT, product)
+    with pytest.raises(Http404):
+        get_product(outsider, product.slug)
+
+
+def test_member_without_the_right_gets_403(stakeholder, product):
+    with pytest.raises(PermissionDenied):
+        require(stakeholder, Action.VIEW_MEMBERS, product)
+
+
+def test_unknown_slug_is_404(pm):
+    with pytest.raises(Http404):
+        get_product(pm, "no-such-product")
+
+
+def test_get_product_records_the_viewers_role(scrum_master, product):
+    assert get_product(scrum_master, product.slug).viewer_role == Role.SCRUM_MASTER
+
+
+def test_anonymous_user_has_no_role(product):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert role_in(AnonymousUser(), product) is None
+    assert not can(AnonymousUser(), Action.VIEW_PRODUCT, product)
+
+
+def test_roles_are_loaded_once_however_many_products_are_checked(django_assert_num_queries, pm):
+    products = [MembershipFactory(user=pm, role=Role.STAKEHOLDER).product for _ in range(5)]
+    with django_assert_num_queries(1):
+        for each in products:
+            assert can(pm, Action.VIEW_PRODUCT, each)
+
+
+def test_products_where_lists_only_products_with_the_right(pm, product):
+    stakeholder_of = MembershipFactory(user=pm, role=Role.STAKEHOLDER).product
+    ProductFactory()  # not a member at all
+    assert set(products_where(pm)) == {product, stakeholder_of}
+    assert set(products_where(pm, Action.EDIT_PRODUCT)) == {product}

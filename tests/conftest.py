@@ -1,0 +1,150 @@
+"""Personas shared by every test: one person per role in `product`, and an
+outsider who belongs to another product only."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.accounts.models import Role
+from tests.factories import MembershipFactory, ProductFactory, UserFactory
+
+
+@pytest.fixture
+def product(db):
+    return ProductFactory(name="Recommender", slug="recommender")
+
+
+@pytest.fixture
+def other_product(db):
+    return ProductFactory(name="Other", slug="other")
+
+
+def _member(product, role, username):
+    return MembershipFactory(product=product, role=role, user=UserFactory(username=username)).user
+
+
+@pytest.fixture
+def pm(product):
+    return _member(product, Role.PRODUCT_MANAGER, "pm")
+
+
+@pytest.fixture
+def scrum_master(product):
+    return _member(product, Role.SCRUM_MASTER, "scrum")
+
+
+@pytest.fixture
+def member(product):
+    return _member(product, Role.TEAM_MEMBER, "member")
+
+
+@pytest.fixture
+def stakeholder(product):
+    return _member(product, Role.STAKEHOLDER, "stakeholder")
+
+
+@pytest.fixture
+def outsider(other_product):
+    """A product manager, but of another product."""
+    return _member(other_product, Role.PRODUCT_MANAGER, "outsider")
+
+
+@pytest.fixture
+def persona(request, pm, scrum_master, member, stakeholder, outsider):
+    """Parametrise with indirect=True and a name: "pm", "scrum_master", ..."""
+    return {
+        "pm": pm,
+        "scrum_master": scrum_master,
+        "member": member,
+        "stakeholder": stakeholder,
+        "outsider": outsider,
+    }[request.param]
+
+
+@pytest.fixture
+def api():
+    """An API client; `api.as_user(user)` signs it in."""
+
+    class Client(APIClient):
+        def as_user(self, user):
+            # A session, not force_authenticate: each request then loads the
+            # user afresh, as in production (no state kept between requests).
+            self.force_login(user)
+            return self
+
+    return Client()
+
+
+@pytest.fixture
+def browser_client(client):
+    """The Django test client with a helper to sign in as someone."""
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    client.as_user = as_user
+    return client
+
+
+@pytest.fixture
+def real_celery_worker(transactional_db, settings):
+    """A real Celery worker process consuming from the configured broker and
+    writing to this test's database. Needs Redis and PostgreSQL (the worker
+    cannot see an in-memory SQLite test database); skipped without them
+    locally, failed without them in CI."""
+    from django.db import connection
+
+    from portal.celery import app
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://") or connection.vendor != "postgresql":
+        message = "needs CELERY_BROKER_URL=redis://... and DATABASE_URL=postgres://..."
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the broker tests: {message}")
+        pytest.skip(message)
+
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", queue, "-l", "info"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = []
+    deadline = time.monotonic() + 60
+    for line in worker.stdout:
+        output.append(line)
+        if "ready." in line:
+            break
+        if time.monotonic() > deadline:
+            break
+    if worker.poll() is not None or not any("ready." in line for line in output):
+        worker.kill()
+        pytest.fail("Celery worker did not start:\n" + "".join(output))
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield SimpleNamespace(queue=queue, process=worker)
+    finally:
+        app.conf.task_always_eager = eager
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
