@@ -18,9 +18,12 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "portal.settings",
 }
 
+# Variables the test run itself sets; a production process would not have them.
+INHERITED_BY_TESTS = ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
 
 def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    clean = {k: v for k, v in os.environ.items() if k not in INHERITED_BY_TESTS}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
