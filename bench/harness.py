@@ -98,7 +98,9 @@ def print_header(title: str) -> None:
 
 
 def print_row(label: str, figures: dict, floor: dict | None = None) -> None:
-    line = f"  {label:<52} {figures['median_ms']:8.1f} ms (best {figures['best_ms']:.1f})  {figures['queries']:3d} queries"
+    line = (
+        f"  {label:<52} {figures['median_ms']:8.1f} ms (best {figures['best_ms']:.1f})  {figures['queries']:3d} queries"
+    )
     if floor is not None:
         line += f"   raw SQL floor {floor['median_ms']:.1f} ms"
     print(line)
