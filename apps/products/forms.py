@@ -7,8 +7,11 @@ from apps.products.models import OutcomeMetric, Product
 class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
-        fields = ["name", "kind", "vision"]
-        widgets = {"vision": forms.Textarea(attrs={"rows": 6})}
+        fields = ["name", "kind", "vision", "definition_of_done"]
+        widgets = {
+            "vision": forms.Textarea(attrs={"rows": 6}),
+            "definition_of_done": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class OutcomeMetricForm(forms.ModelForm):

@@ -13,6 +13,7 @@ class Product(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ML)
     vision = models.TextField(blank=True, help_text="Markdown.")
+    definition_of_done = models.TextField(blank=True, help_text="Markdown. Shown on every backlog item of the product.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

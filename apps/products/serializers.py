@@ -16,7 +16,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "name", "slug", "kind", "vision", "created_at", "my_role"]
+        fields = ["id", "name", "slug", "kind", "vision", "definition_of_done", "created_at", "my_role"]
         read_only_fields = ["id", "slug", "created_at", "my_role"]
 
     def get_my_role(self, product) -> str | None:

@@ -10,12 +10,26 @@ from apps.products.models import Product
 
 
 @transaction.atomic
-def product_create(*, actor: User, name: str, kind: str = Product.Kind.ML, vision: str = "", slug: str = "") -> Product:
+def product_create(
+    *,
+    actor: User,
+    name: str,
+    kind: str = Product.Kind.ML,
+    vision: str = "",
+    definition_of_done: str = "",
+    slug: str = "",
+) -> Product:
     """Create a product; its creator becomes its first product manager."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "A product needs a name."})
-    product = Product(name=name, slug=slug or _unique_slug(name), kind=kind, vision=vision)
+    product = Product(
+        name=name,
+        slug=slug or _unique_slug(name),
+        kind=kind,
+        vision=vision,
+        definition_of_done=definition_of_done,
+    )
     product.full_clean()
     product.save()
     Membership.objects.create(product=product, user=actor, role=Role.PRODUCT_MANAGER)

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class BacklogConfig(AppConfig):
+    name = "apps.backlog"

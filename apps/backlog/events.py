@@ -1,0 +1,24 @@
+"""Other apps react to backlog changes by registering here (in their
+AppConfig.ready), so the backlog does not need to know them: the sprints app
+records when work finishes, the requests app delivers requests whose item is done.
+
+Listeners run inside the service's transaction; anything that leaves the
+database (email, tasks) must be deferred with transaction.on_commit.
+"""
+
+from collections.abc import Callable
+
+StatusListener = Callable[..., None]  # (*, item, old_status, new_status, actor) -> None
+
+_status_listeners: list[StatusListener] = []
+
+
+def on_status_change(listener: StatusListener) -> StatusListener:
+    if listener not in _status_listeners:
+        _status_listeners.append(listener)
+    return listener
+
+
+def status_changed(*, item, old_status: str, new_status: str, actor) -> None:
+    for listener in _status_listeners:
+        listener(item=item, old_status=old_status, new_status=new_status, actor=actor)

@@ -1,0 +1,179 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+# A three-point estimate whose range (pessimistic - optimistic) is wider than
+# this multiple of its expected value is flagged as highly uncertain.
+HIGH_UNCERTAINTY_RATIO = Decimal("1.0")
+
+
+class Label(models.Model):
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="labels")
+    name = models.CharField(max_length=40)
+    color = models.CharField(max_length=7, default="#667085", help_text="Hex colour, e.g. #3657c9.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["product", "name"], name="one_label_name_per_product")]
+
+    def __str__(self):
+        return self.name
+
+
+class BacklogItem(models.Model):
+    class Kind(models.TextChoices):
+        EPIC = "epic", "Epic"
+        STORY = "story", "Story"
+        TASK = "task", "Task"
+        BUG = "bug", "Bug"
+        SPIKE = "spike", "Spike"
+        EXPERIMENT = "experiment", "Experiment"
+        DATA_REQUEST = "data_request", "Data request"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        READY = "ready", "Ready"
+        IN_PROGRESS = "in_progress", "In progress"
+        IN_REVIEW = "in_review", "In review"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="backlog_items")
+    # Per-product sequence shown to people, e.g. #42.
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STORY)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    # Order in the backlog: smaller comes first. Sparse, so a move writes one row.
+    rank = models.BigIntegerField()
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"kind": "epic"},
+        help_text="The epic this item belongs to.",
+    )
+    labels = models.ManyToManyField(Label, related_name="items", blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_items"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="created_items"
+    )
+
+    story_points = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    estimate_optimistic = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    estimate_likely = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    estimate_pessimistic = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # Incremented by every edit; an edit based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["rank", "updated_at"])
+
+    class Meta:
+        ordering = ["product_id", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "number"], name="one_item_number_per_product"),
+            models.UniqueConstraint(fields=["product", "rank"], name="one_item_per_rank_in_a_product"),
+            models.CheckConstraint(
+                condition=models.Q(estimate_optimistic__isnull=True)
+                | models.Q(estimate_likely__isnull=True)
+                | models.Q(estimate_pessimistic__isnull=True)
+                | (
+                    models.Q(estimate_optimistic__lte=models.F("estimate_likely"))
+                    & models.Q(estimate_likely__lte=models.F("estimate_pessimistic"))
+                ),
+                name="estimate_range_is_ordered",
+                violation_error_message="An estimate range must be optimistic ≤ likely ≤ pessimistic.",
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "status", "rank"])]
+
+    def __str__(self):
+        return f"#{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("backlog:item", args=[self.product.slug, self.number])
+
+    @property
+    def has_range(self) -> bool:
+        return None not in (self.estimate_optimistic, self.estimate_likely, self.estimate_pessimistic)
+
+    @property
+    def expected_points(self) -> Decimal | None:
+        """PERT expected value of the range, else the story points."""
+        if self.has_range:
+            return (self.estimate_optimistic + 4 * self.estimate_likely + self.estimate_pessimistic) / 6
+        return self.story_points
+
+    @property
+    def spread(self) -> Decimal | None:
+        """PERT standard deviation of the range: (pessimistic - optimistic) / 6."""
+        if self.has_range:
+            return (self.estimate_pessimistic - self.estimate_optimistic) / 6
+        return None
+
+    @property
+    def is_highly_uncertain(self) -> bool:
+        if not self.has_range or not self.expected_points:
+            return False
+        width = self.estimate_pessimistic - self.estimate_optimistic
+        return width / self.expected_points > HIGH_UNCERTAINTY_RATIO
+
+    @property
+    def is_estimated(self) -> bool:
+        return self.story_points is not None or self.has_range
+
+
+class AcceptanceCriterion(models.Model):
+    item = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="acceptance_criteria")
+    text = models.CharField(max_length=500)
+    met = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["item_id", "position", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Blocker(models.Model):
+    """Something the item waits on. Open while `resolved_at` is empty, so the
+    time spent waiting (data access above all) can be measured."""
+
+    class Kind(models.TextChoices):
+        DATA_ACCESS = "data_access", "Data access / approval"
+        DEPENDENCY = "dependency", "Depends on other work"
+        EXTERNAL = "external", "External party"
+        OTHER = "other", "Other"
+
+    item = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="blockers")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    reason = models.CharField(max_length=300)
+    since = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+
+    class Meta:
+        ordering = ["item_id", "-since"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True) | models.Q(resolved_at__gte=models.F("since")),
+                name="blocker_resolved_after_it_began",
+                violation_error_message="A blocker cannot be resolved before it began.",
+            )
+        ]
+
+    def __str__(self):
+        return self.reason
