@@ -43,12 +43,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "template_partials",
     "django_celery_beat",
     "simple_history",
     "apps.core",
     "apps.accounts",
     "apps.products",
     "apps.backlog",
+    "apps.sprints",
+    "apps.hypotheses",
+    "apps.requests",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [

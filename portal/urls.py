@@ -8,6 +8,11 @@ from apps.products import views as product_views
 api_v1 = [
     path("", include("apps.accounts.api_urls")),
     path("", include("apps.products.api_urls")),
+    path("", include("apps.backlog.api_urls")),
+    path("", include("apps.sprints.api_urls")),
+    path("", include("apps.hypotheses.api_urls")),
+    path("", include("apps.requests.api_urls")),
+    path("", include("apps.reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +20,11 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("p/", include("apps.products.urls")),
+    path("p/<slug:product_slug>/backlog/", include("apps.backlog.urls")),
+    path("p/<slug:product_slug>/sprints/", include("apps.sprints.urls")),
+    path("p/<slug:product_slug>/hypotheses/", include("apps.hypotheses.urls")),
+    path("p/<slug:product_slug>/requests/", include("apps.requests.urls")),
+    path("p/<slug:product_slug>/reports/", include("apps.reports.urls")),
     path("status/", core_views.status, name="status"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
