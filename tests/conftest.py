@@ -5,9 +5,7 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from rest_framework.test import APIClient
@@ -114,11 +112,12 @@ def real_celery_worker(transactional_db, settings):
     database_url = (
         f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    # Tasks left in the queue by an earlier, interrupted run would otherwise run against this database.
+    app.control.purge()
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "portal.settings"}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", queue, "-l", "info"],
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-l", "info"],
         cwd=Path(__file__).resolve().parents[1],
         env=env,
         stdout=subprocess.PIPE,
@@ -140,7 +139,7 @@ def real_celery_worker(transactional_db, settings):
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
-        yield SimpleNamespace(queue=queue, process=worker)
+        yield worker
     finally:
         app.conf.task_always_eager = eager
         worker.terminate()

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.broker
 
 
 def test_a_task_sent_through_the_broker_runs_in_a_real_worker(real_celery_worker):
-    heartbeat.apply_async(kwargs={"name": "through-the-broker"}, queue=real_celery_worker.queue)
+    heartbeat.delay(name="through-the-broker")
     recorded = wait_for(lambda: Heartbeat.objects.filter(name="through-the-broker").first())
     assert recorded is not None, "the worker did not record the heartbeat within 30 s"
     assert recorded.beats == 1
