@@ -29,6 +29,13 @@ class Action(StrEnum):
     EDIT_PRODUCT = "edit_product"
     VIEW_MEMBERS = "view_members"
     MANAGE_MEMBERS = "manage_members"
+    # Stakeholder requests: members see their own and the product's public ones;
+    # the team also sees private ones and internal notes; PMs decide.
+    VIEW_REQUESTS = "view_requests"
+    SUBMIT_REQUEST = "submit_request"
+    VIEW_REQUEST_INTERNALS = "view_request_internals"
+    VIEW_TRIAGE_INBOX = "view_triage_inbox"
+    TRIAGE_REQUESTS = "triage_requests"
 
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -36,6 +43,11 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.EDIT_PRODUCT: frozenset({PM}),
     Action.VIEW_MEMBERS: TEAM,
     Action.MANAGE_MEMBERS: frozenset({PM}),
+    Action.VIEW_REQUESTS: EVERYONE,
+    Action.SUBMIT_REQUEST: EVERYONE,
+    Action.VIEW_REQUEST_INTERNALS: TEAM,
+    Action.VIEW_TRIAGE_INBOX: LEADS,
+    Action.TRIAGE_REQUESTS: frozenset({PM}),
 }
 
 

@@ -13,6 +13,11 @@ EXPECTED = {
     Action.EDIT_PRODUCT: {"pm"},
     Action.VIEW_MEMBERS: {"pm", "scrum_master", "member"},
     Action.MANAGE_MEMBERS: {"pm"},
+    Action.VIEW_REQUESTS: {"pm", "scrum_master", "member", "stakeholder"},
+    Action.SUBMIT_REQUEST: {"pm", "scrum_master", "member", "stakeholder"},
+    Action.VIEW_REQUEST_INTERNALS: {"pm", "scrum_master", "member"},
+    Action.VIEW_TRIAGE_INBOX: {"pm", "scrum_master"},
+    Action.TRIAGE_REQUESTS: {"pm"},
 }
 PERSONAS = ["pm", "scrum_master", "member", "stakeholder", "outsider"]
 
