@@ -29,6 +29,13 @@ class Action(StrEnum):
     EDIT_PRODUCT = "edit_product"
     VIEW_MEMBERS = "view_members"
     MANAGE_MEMBERS = "manage_members"
+    # Backlog: the team adds items and works them (status, estimates, assignee,
+    # ticking criteria, flagging blockers); PM and scrum master edit and order it.
+    VIEW_BACKLOG = "view_backlog"
+    ADD_BACKLOG_ITEM = "add_backlog_item"
+    WORK_BACKLOG_ITEM = "work_backlog_item"
+    EDIT_BACKLOG_ITEM = "edit_backlog_item"
+    REORDER_BACKLOG = "reorder_backlog"
     # Stakeholder requests: members see their own and the product's public ones;
     # the team also sees private ones and internal notes; PMs decide.
     VIEW_REQUESTS = "view_requests"
@@ -43,6 +50,11 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.EDIT_PRODUCT: frozenset({PM}),
     Action.VIEW_MEMBERS: TEAM,
     Action.MANAGE_MEMBERS: frozenset({PM}),
+    Action.VIEW_BACKLOG: TEAM,
+    Action.ADD_BACKLOG_ITEM: TEAM,
+    Action.WORK_BACKLOG_ITEM: TEAM,
+    Action.EDIT_BACKLOG_ITEM: LEADS,
+    Action.REORDER_BACKLOG: LEADS,
     Action.VIEW_REQUESTS: EVERYONE,
     Action.SUBMIT_REQUEST: EVERYONE,
     Action.VIEW_REQUEST_INTERNALS: TEAM,
