@@ -43,6 +43,10 @@ class Action(StrEnum):
     VIEW_REQUEST_INTERNALS = "view_request_internals"
     VIEW_TRIAGE_INBOX = "view_triage_inbox"
     TRIAGE_REQUESTS = "triage_requests"
+    # Happiness surveys: the team reads the aggregated reports (stakeholders
+    # answer surveys but never see answers); PMs run surveys and act on them.
+    VIEW_HAPPINESS_REPORTS = "view_happiness_reports"
+    MANAGE_SURVEYS = "manage_surveys"
 
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -60,6 +64,8 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.VIEW_REQUEST_INTERNALS: TEAM,
     Action.VIEW_TRIAGE_INBOX: LEADS,
     Action.TRIAGE_REQUESTS: frozenset({PM}),
+    Action.VIEW_HAPPINESS_REPORTS: TEAM,
+    Action.MANAGE_SURVEYS: frozenset({PM}),
 }
 
 

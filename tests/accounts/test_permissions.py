@@ -23,6 +23,8 @@ EXPECTED = {
     Action.VIEW_REQUEST_INTERNALS: {"pm", "scrum_master", "member"},
     Action.VIEW_TRIAGE_INBOX: {"pm", "scrum_master"},
     Action.TRIAGE_REQUESTS: {"pm"},
+    Action.VIEW_HAPPINESS_REPORTS: {"pm", "scrum_master", "member"},
+    Action.MANAGE_SURVEYS: {"pm"},
 }
 PERSONAS = ["pm", "scrum_master", "member", "stakeholder", "outsider"]
 
