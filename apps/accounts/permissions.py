@@ -43,6 +43,15 @@ class Action(StrEnum):
     VIEW_REQUEST_INTERNALS = "view_request_internals"
     VIEW_TRIAGE_INBOX = "view_triage_inbox"
     TRIAGE_REQUESTS = "triage_requests"
+    # Sprints: stakeholders see none of their internals; the team works the
+    # board and checks assumptions; PM and scrum master plan, start and close
+    # sprints; the PM decides whether a product runs parallel sprints.
+    VIEW_SPRINTS = "view_sprints"
+    WORK_SPRINT = "work_sprint"
+    PLAN_SPRINTS = "plan_sprints"
+    ALLOW_PARALLEL_SPRINTS = "allow_parallel_sprints"
+    VIEW_ASSUMPTIONS = "view_assumptions"
+    RECORD_ASSUMPTIONS = "record_assumptions"
     # Happiness surveys: the team reads the aggregated reports (stakeholders
     # answer surveys but never see answers); PMs run surveys and act on them.
     VIEW_HAPPINESS_REPORTS = "view_happiness_reports"
@@ -64,6 +73,12 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.VIEW_REQUEST_INTERNALS: TEAM,
     Action.VIEW_TRIAGE_INBOX: LEADS,
     Action.TRIAGE_REQUESTS: frozenset({PM}),
+    Action.VIEW_SPRINTS: TEAM,
+    Action.WORK_SPRINT: TEAM,
+    Action.PLAN_SPRINTS: LEADS,
+    Action.ALLOW_PARALLEL_SPRINTS: frozenset({PM}),
+    Action.VIEW_ASSUMPTIONS: TEAM,
+    Action.RECORD_ASSUMPTIONS: TEAM,
     Action.VIEW_HAPPINESS_REPORTS: TEAM,
     Action.MANAGE_SURVEYS: frozenset({PM}),
 }

@@ -23,6 +23,12 @@ EXPECTED = {
     Action.VIEW_REQUEST_INTERNALS: {"pm", "scrum_master", "member"},
     Action.VIEW_TRIAGE_INBOX: {"pm", "scrum_master"},
     Action.TRIAGE_REQUESTS: {"pm"},
+    Action.VIEW_SPRINTS: {"pm", "scrum_master", "member"},
+    Action.WORK_SPRINT: {"pm", "scrum_master", "member"},
+    Action.PLAN_SPRINTS: {"pm", "scrum_master"},
+    Action.ALLOW_PARALLEL_SPRINTS: {"pm"},
+    Action.VIEW_ASSUMPTIONS: {"pm", "scrum_master", "member"},
+    Action.RECORD_ASSUMPTIONS: {"pm", "scrum_master", "member"},
     Action.VIEW_HAPPINESS_REPORTS: {"pm", "scrum_master", "member"},
     Action.MANAGE_SURVEYS: {"pm"},
 }

@@ -10,8 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('backlog', '0001_initial'),
+        ('backlog', '0002_estimates_history_blockers'),
         ('products', '0002_product_definition_of_done'),
+        ('sprints', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -31,9 +32,11 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('follow_up_items', models.ManyToManyField(blank=True, related_name='spawned_by_assumptions', to='backlog.backlogitem')),
                 ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assumptions', to='products.product')),
+                ('sprint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='assumptions', to='sprints.sprint')),
             ],
             options={
                 'ordering': ['product_id', 'created_at', 'id'],
+                'indexes': [models.Index(fields=['sprint', 'status'], name='hypotheses__sprint__c9ca20_idx')],
             },
         ),
     ]
