@@ -26,4 +26,16 @@ SCHEDULE: list[Entry] = [
         every=timedelta(seconds=30),
         description="Proves that beat and a worker are running; shown on /status/.",
     ),
+    Entry(
+        name="Happiness surveys: close rounds that are due",
+        task="reports.close_due_rounds",
+        every=timedelta(minutes=10),
+        description="Closes survey rounds past their closing time; each closed round gets its report built.",
+    ),
+    Entry(
+        name="Happiness surveys: send reminders",
+        task="reports.remind_due_rounds",
+        every=timedelta(hours=1),
+        description="Sends each open round's one reminder to those who have not answered yet.",
+    ),
 ]

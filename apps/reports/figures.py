@@ -1,0 +1,192 @@
+"""The maths of a happiness report, on plain answers (no database).
+
+A *slice* is a set of responses reported together: the whole round, one
+audience group, the people who use one capability. A slice with fewer
+responses than the survey's minimum carries no figures at all, only its label
+and `enough: False`; callers store exactly what these functions return, so a
+hidden figure cannot reach a page, download, API answer or email.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from apps.reports.themes import group_into_themes
+
+SCHEMA = 1
+HAPPINESS_SCALE = range(1, 6)
+SATISFACTION_SCALE = range(1, 6)
+PROMOTER_FROM = 9  # 9-10 promote
+DETRACTOR_UP_TO = 6  # 0-6 detract; 7-8 are passive
+
+
+@dataclass(frozen=True)
+class Answer:
+    group: str
+    happiness: int
+    recommend: int
+    capabilities: dict[str, int] = field(default_factory=dict)
+    liked: str = ""
+    improve: str = ""
+
+
+def percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def distribution(values: Iterable[int], scale: range) -> dict[str, int]:
+    counts = {str(point): 0 for point in scale}
+    for value in values:
+        counts[str(value)] += 1
+    return counts
+
+
+def mean(values: Sequence[int]) -> float:
+    return round(sum(values) / len(values), 2)
+
+
+def happiness(scores: Sequence[int]) -> dict:
+    return {"mean": mean(scores), "distribution": distribution(scores, HAPPINESS_SCALE)}
+
+
+def net_promoter(recommends: Sequence[int]) -> dict:
+    """NPS: the share of promoters minus the share of detractors, in points (-100..100)."""
+    total = len(recommends)
+    promoters = sum(1 for r in recommends if r >= PROMOTER_FROM)
+    detractors = sum(1 for r in recommends if r <= DETRACTOR_UP_TO)
+    return {
+        "score": round(100 * (promoters - detractors) / total, 1),
+        "promoters": percent(promoters, total),
+        "passives": percent(total - promoters - detractors, total),
+        "detractors": percent(detractors, total),
+    }
+
+
+def answer_slice(label: str, answers: Sequence[Answer], min_responses: int) -> dict:
+    figures = {"label": label, "responses": len(answers), "enough": len(answers) >= min_responses}
+    if figures["enough"]:
+        figures["happiness"] = happiness([a.happiness for a in answers])
+        figures["nps"] = net_promoter([a.recommend for a in answers])
+    return figures
+
+
+def group_slices(answers: Sequence[Answer], groups: dict[str, str], min_responses: int) -> list[dict]:
+    """One slice per audience group. If any group is too small, every group is
+    hidden: otherwise the small group's answers follow from the total minus
+    the others."""
+    slices = [
+        answer_slice(label, [a for a in answers if a.group == key], min_responses) | {"key": key}
+        for key, label in groups.items()
+    ]
+    if len(slices) > 1 and not all(s["enough"] for s in slices):
+        slices = [
+            {
+                "key": s["key"],
+                "label": s["label"],
+                "responses": s["responses"],
+                "enough": False,
+                "protects_others": True,
+            }
+            if s["enough"]
+            else s
+            for s in slices
+        ]
+    return slices
+
+
+def capability_slices(capabilities: Sequence[str], answers: Sequence[Answer], min_responses: int) -> list[dict]:
+    slices = []
+    for name in capabilities:
+        ratings = [a.capabilities[name] for a in answers if name in a.capabilities]
+        figures = {
+            "name": name,
+            "users": len(ratings),
+            "usage": percent(len(ratings), len(answers)),
+            "enough": len(ratings) >= min_responses,
+        }
+        if figures["enough"]:
+            figures["satisfaction"] = {
+                "mean": mean(ratings),
+                "distribution": distribution(ratings, SATISFACTION_SCALE),
+            }
+        slices.append(figures)
+    return slices
+
+
+def changes(previous: dict | None, current: dict) -> list[dict]:
+    """Each figure present in both rounds, with its movement."""
+    if not previous:
+        return []
+    pairs = [
+        ("Happiness (mean of 1–5)", _dig(previous, "overall.happiness.mean"), _dig(current, "overall.happiness.mean")),
+        ("Net promoter score", _dig(previous, "overall.nps.score"), _dig(current, "overall.nps.score")),
+        ("Response rate (%)", previous.get("response_rate"), current.get("response_rate")),
+    ]
+    before = {c["name"]: c for c in previous.get("capabilities", [])}
+    for capability in current.get("capabilities", []):
+        pairs.append(
+            (
+                f"Satisfaction with {capability['name']}",
+                _dig(before.get(capability["name"], {}), "satisfaction.mean"),
+                _dig(capability, "satisfaction.mean"),
+            )
+        )
+    return [
+        {
+            "label": label,
+            "previous": old,
+            "current": new,
+            "delta": round(new - old, 2),
+            "direction": "up" if new > old else "down" if new < old else "same",
+        }
+        for label, old, new in pairs
+        if old is not None and new is not None
+    ]
+
+
+def report_figures(
+    *,
+    header: dict,
+    answers: Sequence[Answer],
+    invited: int,
+    groups: dict[str, str],
+    capabilities: Sequence[str],
+    min_responses: int,
+    previous: dict | None,
+    follow_up: list[dict],
+) -> dict:
+    """The whole snapshot of a round. Without enough answers overall, nothing
+    but counts is kept: no groups, capabilities, themes or changes."""
+    overall = answer_slice("Everyone", answers, min_responses)
+    figures = {
+        "schema": SCHEMA,
+        **header,
+        "min_responses": min_responses,
+        "invited": invited,
+        "responses": len(answers),
+        "response_rate": percent(len(answers), invited),
+        "overall": overall,
+        "groups": [],
+        "capabilities": [],
+        "themes": {"liked": [], "improve": []},
+        "changes": [],
+        "follow_up": follow_up,
+    }
+    if not overall["enough"]:
+        return figures
+    if len(groups) > 1:
+        figures["groups"] = group_slices(answers, groups, min_responses)
+    figures["capabilities"] = capability_slices(capabilities, answers, min_responses)
+    figures["themes"] = {
+        "liked": [vars(t) for t in group_into_themes([a.liked for a in answers])],
+        "improve": [vars(t) for t in group_into_themes([a.improve for a in answers])],
+    }
+    figures["changes"] = changes(previous, figures)
+    return figures
+
+
+def _dig(figures: dict, path: str):
+    for key in path.split("."):
+        if not isinstance(figures, dict) or key not in figures:
+            return None
+        figures = figures[key]
+    return figures

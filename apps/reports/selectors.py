@@ -1,0 +1,85 @@
+"""Reads about surveys and reports that the pages and the API share."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.shortcuts import get_object_or_404
+
+from apps.backlog.models import BacklogItem
+from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Survey, SurveyRound
+
+
+def surveys_of(product) -> QuerySet[Survey]:
+    return (
+        Survey.objects.filter(product=product)
+        .select_related("schedule__interval", "schedule__crontab", "schedule__solar", "schedule__clocked")
+        .annotate(open_round_count=Count("rounds", filter=Q(rounds__status=SurveyRound.Status.OPEN)))
+        .order_by("title")
+    )
+
+
+def survey_of(product, survey_id: int) -> Survey:
+    return get_object_or_404(surveys_of(product), pk=survey_id)
+
+
+def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
+    """Rounds, newest first, with their answer counts and headline figures.
+
+    The headline figures come out of the report snapshot in SQL, so the list
+    does not load whole snapshots.
+    """
+    rounds = SurveyRound.objects.filter(survey__product=product)
+    if survey is not None:
+        rounds = rounds.filter(survey=survey)
+    return (
+        rounds.select_related("survey")
+        .annotate(
+            response_count=Count("responses", distinct=True),
+            has_report=Exists(HappinessReport.objects.filter(round=OuterRef("pk"))),
+            happiness_mean=KT("report__figures__overall__happiness__mean"),
+            nps_score=KT("report__figures__overall__nps__score"),
+        )
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def round_of(product, round_id: int) -> SurveyRound:
+    return get_object_or_404(
+        SurveyRound.objects.select_related("survey__product").annotate(response_count=Count("responses")),
+        survey__product=product,
+        pk=round_id,
+    )
+
+
+def report_of(round_: SurveyRound) -> HappinessReport | None:
+    return HappinessReport.objects.filter(round=round_).first()
+
+
+def reports_of(product) -> QuerySet[HappinessReport]:
+    return (
+        HappinessReport.objects.filter(round__survey__product=product)
+        .select_related("round__survey")
+        .prefetch_related(action_items_prefetch())
+        .order_by("-round__opened_at", "-pk")
+    )
+
+
+def action_items_prefetch() -> Prefetch:
+    return Prefetch("action_items", queryset=BacklogItem.objects.order_by("number"))
+
+
+def action_items_of(report: HappinessReport) -> list[BacklogItem]:
+    return list(report.action_items.order_by("number"))
+
+
+def is_subscribed(user, product) -> bool:
+    return ReportSubscription.objects.filter(product=product, person=user).exists()
+
+
+def open_invitations_of(user, product) -> QuerySet[Invitation]:
+    """The user's invitations still waiting for an answer in the product."""
+    return Invitation.objects.filter(
+        person=user,
+        answered=False,
+        round__survey__product=product,
+        round__status=SurveyRound.Status.OPEN,
+    ).select_related("round__survey")

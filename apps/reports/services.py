@@ -1,0 +1,497 @@
+"""Every change to surveys, rounds, answers and happiness reports. The HTML
+views, the API and the Celery tasks share these functions; each is atomic.
+`actor=None` means the scheduler acted."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Membership, Role, User
+from apps.accounts.permissions import POLICY, TEAM, Action
+from apps.backlog import services as backlog
+from apps.backlog.models import BacklogItem
+from apps.core.exceptions import Conflict
+from apps.products.models import Product
+from apps.reports import cadence, documents, figures, links, tasks
+from apps.reports.models import (
+    Audience,
+    Group,
+    HappinessReport,
+    Invitation,
+    ReportSubscription,
+    Response,
+    Survey,
+    SurveyRound,
+)
+
+log = logging.getLogger(__name__)
+
+SURVEY_FIELDS = frozenset(
+    {"title", "audience", "capabilities", "open_days", "reminder_days_before_close", "min_responses"}
+)
+MAX_CAPABILITIES = 20
+MAX_TEXT_ANSWER = 2000
+
+
+# --- Surveys --------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    actor: User,
+    product: Product,
+    title: str,
+    every_weeks: int,
+    first_opening: datetime,
+    audience: str = Audience.EVERYONE,
+    capabilities: list[str] = (),
+    open_days: int = 14,
+    reminder_days_before_close: int = 3,
+    min_responses: int = 5,
+    enabled: bool = True,
+) -> Survey:
+    """A survey and its periodic task, which opens the first round at `first_opening`."""
+    survey = Survey(
+        product=product,
+        title=(title or "").strip(),
+        audience=audience,
+        capabilities=_clean_capabilities(capabilities),
+        open_days=open_days,
+        reminder_days_before_close=reminder_days_before_close,
+        min_responses=min_responses,
+        created_by=actor,
+    )
+    _validate_survey(survey, every_weeks)
+    survey.save()
+    survey.schedule = cadence.schedule_set(
+        survey, every_weeks=every_weeks, first_opening=first_opening, enabled=enabled
+    )
+    survey.save(update_fields=["schedule"])
+    return survey
+
+
+@transaction.atomic
+def survey_update(
+    *,
+    actor: User,
+    survey: Survey,
+    expected_version: int,
+    every_weeks: int | None = None,
+    first_opening: datetime | None = None,
+    enabled: bool | None = None,
+    **changes,
+) -> Survey:
+    """Change a survey and its cadence; `every_weeks=None` keeps the schedule as it is."""
+    unknown = set(changes) - SURVEY_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    current = Survey.objects.select_for_update().select_related("product", "schedule__interval").get(pk=survey.pk)
+    if current.version != expected_version:
+        raise Conflict(
+            f"“{current.title}” was changed by someone else since you opened it "
+            f"(version {current.version}, yours {expected_version}). Reload to see their change, then edit again."
+        )
+    for field, value in changes.items():
+        if field == "capabilities":
+            value = _clean_capabilities(value)
+        elif field == "title":
+            value = (value or "").strip()
+        setattr(current, field, value)
+    if current.schedule is None and every_weeks is None:
+        raise ValidationError({"every_weeks": "This survey has no schedule any more; choose how often it runs."})
+    _validate_survey(current, every_weeks if every_weeks is not None else cadence.every_weeks(current))
+    if enabled is None:
+        enabled = current.schedule.enabled if current.schedule else True
+    current.version += 1
+    current.save()
+    current.schedule = cadence.schedule_set(
+        current, every_weeks=every_weeks, first_opening=first_opening, enabled=enabled
+    )
+    current.save(update_fields=["schedule"])
+    return current
+
+
+def _clean_capabilities(names) -> list[str]:
+    cleaned = []
+    for name in names or ():
+        name = str(name).strip()
+        if name and name.casefold() not in {n.casefold() for n in cleaned}:
+            cleaned.append(name)
+    if len(cleaned) > MAX_CAPABILITIES:
+        raise ValidationError({"capabilities": f"At most {MAX_CAPABILITIES} capabilities per survey."})
+    if any(len(name) > 60 for name in cleaned):
+        raise ValidationError({"capabilities": "A capability name has at most 60 characters."})
+    return cleaned
+
+
+def _validate_survey(survey: Survey, every_weeks: int | None) -> None:
+    if not survey.title:
+        raise ValidationError({"title": "A survey needs a title."})
+    survey.full_clean(exclude=["product", "schedule", "created_by", "capabilities"])
+    if every_weeks is not None and not 1 <= every_weeks <= 52:
+        raise ValidationError({"every_weeks": "Run a survey every 1 to 52 weeks."})
+    if every_weeks is not None and survey.open_days >= every_weeks * cadence.DAYS_PER_WEEK:
+        raise ValidationError(
+            {"open_days": f"A round must close before the next one opens (every {every_weeks} weeks)."}
+        )
+    if survey.reminder_days_before_close >= survey.open_days:
+        raise ValidationError(
+            {"reminder_days_before_close": "The reminder must come after the round opens: fewer days than it is open."}
+        )
+
+
+# --- Rounds ---------------------------------------------------------------
+
+
+@transaction.atomic
+def round_open(*, survey: Survey, actor: User | None = None, now: datetime | None = None) -> SurveyRound | None:
+    """Open the survey's next round and invite its audience; None when a round
+    is already open (so a doubled or retried run opens one round)."""
+    survey = Survey.objects.select_for_update().select_related("product").get(pk=survey.pk)
+    if survey.rounds.filter(status=SurveyRound.Status.OPEN).exists():
+        return None
+    invitees = _audience_of(survey)
+    if not invitees:
+        raise ValidationError(
+            f"Nobody to invite: {survey.product.name} has no {survey.get_audience_display().lower()}."
+        )
+    now = now or timezone.now()
+    number = (survey.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
+    round_ = SurveyRound.objects.create(
+        survey=survey,
+        number=number,
+        opened_at=now,
+        closes_at=now + timedelta(days=survey.open_days),
+        invited_count=len(invitees),
+    )
+    Invitation.objects.bulk_create(
+        Invitation(round=round_, person_id=person_id, group=group) for person_id, group in invitees
+    )
+    transaction.on_commit(lambda: tasks.send_invitations.delay(round_.pk))
+    return round_
+
+
+def _audience_of(survey: Survey) -> list[tuple[int, str]]:
+    """(person id, group) of each active member the survey asks."""
+    groups = {Group.TEAM: TEAM, Group.STAKEHOLDERS: frozenset({Role.STAKEHOLDER})}
+    wanted = {
+        Audience.TEAM: [Group.TEAM],
+        Audience.STAKEHOLDERS: [Group.STAKEHOLDERS],
+        Audience.EVERYONE: [Group.TEAM, Group.STAKEHOLDERS],
+    }[survey.audience]
+    group_of_role = {role: group for group in wanted for role in groups[group]}
+    memberships = Membership.objects.filter(
+        product_id=survey.product_id, user__is_active=True, role__in=list(group_of_role)
+    ).values_list("user_id", "role")
+    return [(user_id, group_of_role[role]) for user_id, role in memberships]
+
+
+def invitations_send(*, round_id: int, reminder: bool = False) -> int:
+    """Email each invitee of an open round their personal link (or the
+    reminder), once each: a retried run skips those already mailed."""
+    flag = "reminded" if reminder else "sent"
+    pending = Invitation.objects.filter(round_id=round_id, round__status=SurveyRound.Status.OPEN, **{flag: False})
+    if reminder:
+        pending = pending.filter(answered=False)
+    mailed = 0
+    for invitation in pending.select_related("person", "round__survey__product"):
+        with transaction.atomic():
+            # The flag is set first under a conditional update, so two workers never both mail one person.
+            if not Invitation.objects.filter(pk=invitation.pk, **{flag: False}).update(**{flag: True}):
+                continue
+            _mail_invitation(invitation, reminder=reminder)
+        mailed += 1
+    return mailed
+
+
+def _mail_invitation(invitation: Invitation, *, reminder: bool) -> None:
+    if not invitation.person.email:
+        return
+    survey = invitation.round.survey
+    context = {
+        "invitation": invitation,
+        "survey": survey,
+        "round": invitation.round,
+        "product": survey.product,
+        "link": links.invitation_url(invitation, survey.product.slug),
+        "reminder": reminder,
+    }
+    subject = f"{'Reminder: ' if reminder else ''}How happy are you with {survey.product.name}? (2 minutes, anonymous)"
+    EmailMultiAlternatives(
+        subject, render_to_string("reports/email/invitation.txt", context), to=[invitation.person.email]
+    ).send()
+
+
+@transaction.atomic
+def round_remind(*, round_: SurveyRound, now: datetime | None = None) -> bool:
+    """Mark the round's one reminder as due and queue it; False if it already was."""
+    round_ = SurveyRound.objects.select_for_update().get(pk=round_.pk)
+    if not round_.is_open or round_.reminder_sent_at is not None:
+        return False
+    round_.reminder_sent_at = now or timezone.now()
+    round_.save(update_fields=["reminder_sent_at"])
+    transaction.on_commit(lambda: tasks.send_reminders.delay(round_.pk))
+    return True
+
+
+def rounds_remind_due(*, now: datetime | None = None) -> int:
+    """Send the reminder of every open round that is within its reminder window."""
+    now = now or timezone.now()
+    due = [
+        round_
+        for round_ in SurveyRound.objects.filter(
+            status=SurveyRound.Status.OPEN, reminder_sent_at__isnull=True, closes_at__gt=now
+        ).select_related("survey")
+        if round_.closes_at - timedelta(days=round_.survey.reminder_days_before_close) <= now
+    ]
+    return sum(round_remind(round_=round_, now=now) for round_ in due)
+
+
+@transaction.atomic
+def round_close(*, round_: SurveyRound, actor: User | None = None, now: datetime | None = None) -> bool:
+    """Close an open round and queue its report; False if it was closed already."""
+    round_ = SurveyRound.objects.select_for_update().get(pk=round_.pk)
+    if not round_.is_open:
+        return False
+    round_.status = SurveyRound.Status.CLOSED
+    round_.closed_at = now or timezone.now()
+    round_.save(update_fields=["status", "closed_at"])
+    transaction.on_commit(lambda: tasks.build_report.delay(round_.pk))
+    return True
+
+
+def rounds_close_due(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    due = SurveyRound.objects.filter(status=SurveyRound.Status.OPEN, closes_at__lte=now)
+    return sum(round_close(round_=round_, now=now) for round_ in due)
+
+
+# --- Answers --------------------------------------------------------------
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    invitation: Invitation,
+    happiness: int,
+    recommend: int,
+    capabilities: dict[str, int] | None = None,
+    liked: str = "",
+    improve: str = "",
+) -> None:
+    """Record an anonymous answer and mark the invitation answered, together.
+
+    Nothing is returned and nothing links the two rows: the response gets a
+    random key and no time, the invitation only a flag.
+    """
+    invitation = Invitation.objects.select_for_update().select_related("round__survey").get(pk=invitation.pk)
+    round_ = invitation.round
+    if invitation.answered:
+        raise ValidationError("You have already answered this round; each person answers once.")
+    if not round_.is_open or round_.closes_at <= timezone.now():
+        raise ValidationError("This round has closed; answers are no longer accepted.")
+    capabilities = capabilities or {}
+    unknown = set(capabilities) - set(round_.survey.capabilities)
+    if unknown:
+        raise ValidationError({"capabilities": f"Not asked in this survey: {', '.join(sorted(unknown))}."})
+    if any(not isinstance(score, int) or not 1 <= score <= 5 for score in capabilities.values()):
+        raise ValidationError({"capabilities": "Rate each capability you use from 1 to 5."})
+    response = Response(
+        round=round_,
+        group=invitation.group,
+        happiness=happiness,
+        recommend=recommend,
+        capabilities=capabilities,
+        liked=(liked or "").strip()[:MAX_TEXT_ANSWER],
+        improve=(improve or "").strip()[:MAX_TEXT_ANSWER],
+    )
+    response.full_clean(exclude=["round", "capabilities"])
+    response.save(force_insert=True)
+    invitation.answered = True
+    invitation.save(update_fields=["answered"])
+
+
+# --- Reports --------------------------------------------------------------
+
+
+@transaction.atomic
+def report_build(*, round_: SurveyRound, actor: User | None = None) -> HappinessReport:
+    """Build (or rebuild) the round's report snapshot. A rebuild that changes
+    nothing keeps the version, so it is not emailed again."""
+    round_ = SurveyRound.objects.select_for_update().select_related("survey__product").get(pk=round_.pk)
+    if round_.is_open:
+        # Snapshots taken while answers arrive would let anyone tell one answer
+        # from the next by the difference between them.
+        raise ValidationError("A report is built once the round has closed.")
+    survey = round_.survey
+    previous = (
+        HappinessReport.objects.filter(round__survey=survey, round__number__lt=round_.number)
+        .select_related("round")
+        .order_by("-round__number")
+        .first()
+    )
+    snapshot = figures.report_figures(
+        header={
+            "survey": survey.title,
+            "product": survey.product.name,
+            "audience": survey.get_audience_display(),
+            "round": round_.number,
+            "opened_on": timezone.localdate(round_.opened_at).isoformat(),
+            "closed_on": timezone.localdate(round_.closed_at).isoformat(),
+            "previous_round": previous.round.number if previous else None,
+        },
+        answers=[
+            figures.Answer(
+                group=r.group,
+                happiness=r.happiness,
+                recommend=r.recommend,
+                capabilities=r.capabilities,
+                liked=r.liked,
+                improve=r.improve,
+            )
+            for r in round_.responses.order_by("id")
+        ],
+        invited=round_.invited_count,
+        groups=_groups_of(survey.audience),
+        capabilities=survey.capabilities,
+        min_responses=survey.min_responses,
+        previous=previous.figures if previous else None,
+        follow_up=_follow_up(previous),
+    )
+    report = HappinessReport.objects.select_for_update().filter(round=round_).first()
+    if report is not None and report.figures == snapshot:
+        return report
+    if report is None:
+        report = HappinessReport(round=round_, version=0)
+    report.figures = snapshot
+    report.version += 1
+    report.built_at = timezone.now()
+    report.save()
+    report_id, version = report.pk, report.version
+    transaction.on_commit(lambda: tasks.email_report.delay(report_id, version))
+    return report
+
+
+def _groups_of(audience: str) -> dict[str, str]:
+    keys = {
+        Audience.TEAM: [Group.TEAM],
+        Audience.STAKEHOLDERS: [Group.STAKEHOLDERS],
+        Audience.EVERYONE: [Group.TEAM, Group.STAKEHOLDERS],
+    }[audience]
+    return {key.value: key.label for key in keys}
+
+
+def _follow_up(previous: HappinessReport | None) -> list[dict]:
+    """What the previous report promised, and whether it was delivered."""
+    if previous is None:
+        return []
+    return [
+        {
+            "number": item.number,
+            "title": item.title,
+            "status": item.get_status_display(),
+            "delivered": item.status == BacklogItem.Status.DONE,
+        }
+        for item in previous.action_items.order_by("number")
+    ]
+
+
+@transaction.atomic
+def report_email(*, report_id: int, version: int) -> int:
+    """Email one version of a report to the product's subscribers, once."""
+    report = HappinessReport.objects.select_for_update().select_related("round__survey__product").get(pk=report_id)
+    if report.version != version or report.emailed_version >= version:
+        return 0
+    product = report.round.survey.product
+    subscribers = User.objects.filter(
+        is_active=True,
+        report_subscriptions__product=product,
+        memberships__product=product,
+        memberships__role__in=list(POLICY[Action.VIEW_HAPPINESS_REPORTS]),
+    ).exclude(email="")
+    context = documents.document_context(report) | {
+        "link": settings.PORTAL_BASE_URL + reverse("reports:report", args=[product.slug, report.round_id]),
+    }
+    subject = f"Happiness report: {product.name}, round {report.round.number}"
+    text = render_to_string("reports/email/report.txt", context)
+    html = render_to_string("reports/report_document.html", context)
+    messages = []
+    for person in subscribers:
+        message = EmailMultiAlternatives(subject, text, to=[person.email])
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    get_connection().send_messages(messages)
+    report.emailed_version = version
+    report.save(update_fields=["emailed_version"])
+    return len(messages)
+
+
+@transaction.atomic
+def report_actions_set(
+    *, actor: User, report: HappinessReport, note: str, item_numbers: list[int], expected_version: int
+) -> HappinessReport:
+    """The PM's "what we will do about it": a note and the backlog items that deliver it."""
+    report = _lock_report_actions(report, expected_version)
+    product_id = report.round.survey.product_id
+    wanted = sorted(set(item_numbers))
+    items = list(BacklogItem.objects.filter(product_id=product_id, number__in=wanted))
+    missing = sorted(set(wanted) - {item.number for item in items})
+    if missing:
+        raise ValidationError({"items": f"No backlog item {', '.join(f'#{n}' for n in missing)} in this product."})
+    report.action_note = (note or "").strip()
+    report.actions_version += 1
+    report.save(update_fields=["action_note", "actions_version"])
+    report.action_items.set(items)
+    return report
+
+
+@transaction.atomic
+def report_item_create(
+    *, actor: User, report: HappinessReport, title: str, kind: str, expected_version: int
+) -> BacklogItem:
+    """Create a backlog item from the feedback and link it to the report."""
+    report = _lock_report_actions(report, expected_version)
+    round_ = report.round
+    item = backlog.item_create(
+        actor=actor,
+        product=round_.survey.product,
+        title=title,
+        kind=kind,
+        description=f"From the happiness report “{round_.survey.title}”, round {round_.number}.",
+    )
+    report.action_items.add(item)
+    report.actions_version += 1
+    report.save(update_fields=["actions_version"])
+    return item
+
+
+def _lock_report_actions(report: HappinessReport, expected_version: int) -> HappinessReport:
+    current = HappinessReport.objects.select_for_update().select_related("round__survey").get(pk=report.pk)
+    if current.actions_version != expected_version:
+        raise Conflict(
+            "Someone changed “what we will do about it” since you opened the report. "
+            "Reload to see their change, then edit again."
+        )
+    return current
+
+
+# --- Subscriptions --------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_set(*, actor: User, product: Product, subscribed: bool) -> bool:
+    """Subscribe the actor to the product's reports by email, or unsubscribe."""
+    if subscribed:
+        ReportSubscription.objects.get_or_create(product=product, person=actor)
+    else:
+        ReportSubscription.objects.filter(product=product, person=actor).delete()
+    return subscribed

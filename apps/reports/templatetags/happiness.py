@@ -1,0 +1,24 @@
+from django import template
+
+from apps.reports import cadence as survey_cadence
+
+register = template.Library()
+
+ARROWS = {"up": "▲", "down": "▼", "same": "■"}
+
+
+@register.filter
+def cadence(survey) -> str:
+    """`{{ survey|cadence }}`: how often the survey runs, read from its periodic task."""
+    return survey_cadence.describe(survey)
+
+
+@register.filter
+def arrow(direction: str) -> str:
+    return ARROWS.get(direction, "")
+
+
+@register.filter
+def share(count: int, total: int) -> float:
+    """Width in percent of a bar for `count` out of the largest `total`."""
+    return round(100 * count / total, 1) if total else 0
