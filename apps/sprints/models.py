@@ -229,10 +229,6 @@ class SprintItem(models.Model):
     def __str__(self):
         return f"{self.item} in {self.sprint}"
 
-    @property
-    def is_delivered(self) -> bool:
-        return self.outcome == self.Outcome.FINISHED or bool(self.finding.strip())
-
 
 class ScopeEvent(models.Model):
     """A change to what remains in an active sprint: the burndown is replayed from these."""

@@ -1,14 +1,356 @@
-"""Reads about sprints that pages, the API and other apps share."""
+"""Reads about sprints that pages, the API and other apps share. Each does its
+own joins so that the number of queries does not grow with the rows shown."""
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from apps.sprints.models import Sprint, SprintItem
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from apps.backlog import workflow
+from apps.backlog.models import BacklogItem, Blocker
+from apps.sprints import metrics
+from apps.sprints.models import ScopeEvent, Sprint, SprintItem, SprintStage, StageTemplate
+from apps.sprints.stages import DATA_SCIENCE_STAGES, StagePlan, criteria_lines
+
+Outcome = SprintItem.Outcome
 
 
 def planned_sprints(item_ids: Iterable[int]) -> dict[int, Sprint]:
     """For each backlog item id, the planned or active sprint it is committed
     to now; items in no open sprint are absent. One query, whatever the count."""
-    entries = SprintItem.objects.filter(item_id__in=list(item_ids), outcome=SprintItem.Outcome.OPEN).select_related(
-        "sprint"
-    )
+    entries = SprintItem.objects.filter(item_id__in=list(item_ids), outcome=Outcome.OPEN).select_related("sprint")
     return {entry.item_id: entry.sprint for entry in entries}
+
+
+def item_sprints(item: BacklogItem) -> list[SprintItem]:
+    """Every sprint the item has been in, newest first, with what became of it there."""
+    return list(
+        SprintItem.objects.filter(item=item)
+        .select_related("sprint", "sprint__product")
+        .order_by("-sprint__start_date", "-id")
+    )
+
+
+# --- Sprints ------------------------------------------------------------------
+
+
+def get_sprint(product, sprint_id: int) -> Sprint:
+    sprint = get_object_or_404(Sprint.objects.select_related("product"), product=product, pk=sprint_id)
+    sprint.product = product  # keeps the viewer's role set by get_product
+    return sprint
+
+
+def sprint_list(product) -> QuerySet[Sprint]:
+    """The product's sprints, newest first, with how many items each holds."""
+    return (
+        Sprint.objects.filter(product=product)
+        .annotate(item_count=Count("sprint_items", filter=~Q(sprint_items__outcome=Outcome.REMOVED)))
+        .order_by("-start_date", "-id")
+    )
+
+
+def open_sprints(product) -> list[Sprint]:
+    return list(Sprint.objects.filter(product=product).exclude(status=Sprint.Status.CLOSED).order_by("start_date"))
+
+
+def live_points(sprints: Iterable[Sprint]) -> dict[int, dict]:
+    """Planned and finished points of sprints that are not closed (closed ones carry frozen figures)."""
+    ids = [sprint.pk for sprint in sprints if not sprint.is_closed]
+    if not ids:
+        return {}
+    in_sprint = ~Q(outcome=Outcome.REMOVED)
+    rows = (
+        SprintItem.objects.filter(sprint_id__in=ids)
+        .values("sprint_id")
+        .annotate(
+            planned=Sum("points", filter=in_sprint),
+            done=Sum("points", filter=in_sprint & Q(item__status=BacklogItem.Status.DONE)),
+        )
+    )
+    return {row["sprint_id"]: {"planned": row["planned"] or 0, "done": row["done"] or 0} for row in rows}
+
+
+def sprint_figures(sprint: Sprint) -> metrics.Figures:
+    """Frozen figures of a closed sprint, live ones otherwise."""
+    if sprint.is_closed:
+        return metrics.Figures(
+            committed=sprint.committed_points,
+            added=sprint.added_points,
+            removed=sprint.removed_points,
+            completed=sprint.completed_points,
+            completed_committed=sprint.completed_committed_points,
+            carried_over=sprint.carried_over_points,
+            dropped=sprint.dropped_points,
+        )
+    rows = SprintItem.objects.filter(sprint=sprint).values_list("points", "committed", "outcome", "item__status")
+    return metrics.figures_of(
+        metrics.EntryFacts(points=points, committed=committed, outcome=outcome, done=status == BacklogItem.Status.DONE)
+        for points, committed, outcome, status in rows
+    )
+
+
+def sprint_burndown(sprint: Sprint) -> dict:
+    """Remaining points per day. A closed sprint's is the one frozen at close;
+    a planned one has only its ideal line from what is planned so far."""
+    if sprint.is_closed and sprint.burndown is not None:
+        return sprint.burndown
+    return _burndown(sprint, sprint.start_date, sprint.end_date, ScopeEvent.objects.filter(sprint=sprint))
+
+
+def stage_burndown(stage: SprintStage) -> dict:
+    if stage.is_closed and stage.burndown is not None:
+        return stage.burndown
+    events = ScopeEvent.objects.filter(sprint_id=stage.sprint_id, sprint_item__stage=stage)
+    return _burndown(stage.sprint, stage.start_date, stage.end_date, events, stage=stage)
+
+
+def _burndown(sprint: Sprint, start, end, events: QuerySet, stage: SprintStage | None = None) -> dict:
+    if sprint.status == Sprint.Status.PLANNED:
+        entries = SprintItem.objects.filter(sprint=sprint)
+        if stage is not None:
+            entries = entries.filter(stage=stage)
+        planned = [
+            ("committed", metrics.points_of(item.expected_points), start)
+            for item in BacklogItem.objects.filter(sprint_entries__in=entries)
+        ]
+        return metrics.burndown(start=start, end=end, events=planned, today=start - datetime.timedelta(days=1))
+    facts = [
+        (kind, points, timezone.localdate(happened_at))
+        for kind, points, happened_at in events.values_list("kind", "points", "happened_at")
+    ]
+    today = None if sprint.is_closed else timezone.localdate()
+    return metrics.burndown(start=start, end=end, events=facts, today=today)
+
+
+def velocity(product, last: int = 6) -> dict:
+    """Committed against completed points of the product's last `last` closed sprints."""
+    recent = list(
+        Sprint.objects.filter(product=product, status=Sprint.Status.CLOSED).order_by("-end_date", "-id")[:last]
+    )
+    return metrics.velocity(reversed(recent))
+
+
+# --- Items of a sprint ---------------------------------------------------------
+
+
+def _open_blocker():
+    return Exists(Blocker.objects.filter(item_id=OuterRef("item_id"), resolved_at__isnull=True))
+
+
+def sprint_entries(sprint: Sprint, *, outcomes: Iterable[str] | None = None) -> list[SprintItem]:
+    """The sprint's items in backlog order, with what the board and plan show of them."""
+    entries = SprintItem.objects.filter(sprint=sprint)
+    if outcomes is not None:
+        entries = entries.filter(outcome__in=list(outcomes))
+    return list(
+        entries.select_related("item", "item__assignee", "item__parent", "stage")
+        .annotate(blocked=_open_blocker())
+        .order_by("item__rank")
+    )
+
+
+def planning_backlog(product, *, limit: int = 100) -> list[BacklogItem]:
+    """Open backlog items, in rank order, that no open sprint holds yet."""
+    in_open_sprint = SprintItem.objects.filter(item_id=OuterRef("pk"), outcome=Outcome.OPEN)
+    return list(
+        BacklogItem.objects.filter(product=product, status__in=workflow.OPEN)
+        .exclude(kind=BacklogItem.Kind.EPIC)
+        .exclude(Exists(in_open_sprint))
+        .select_related("assignee")
+        .annotate(blocked=Exists(Blocker.objects.filter(item_id=OuterRef("pk"), resolved_at__isnull=True)))
+        .order_by("rank")[:limit]
+    )
+
+
+def readiness_warnings(item: BacklogItem) -> list[str]:
+    """Why an item in a plan may not be ready to work on (needs `blocked` annotated)."""
+    warnings = []
+    if item.status == BacklogItem.Status.NEW:
+        warnings.append("not marked ready")
+    if not item.is_estimated:
+        warnings.append("no estimate")
+    if getattr(item, "blocked", False):
+        warnings.append("blocked")
+    return warnings
+
+
+@dataclass
+class Capacity:
+    capacity: Decimal | None
+    expected: Decimal = Decimal(0)
+    pessimistic: Decimal = Decimal(0)
+    unestimated: int = 0
+
+    @property
+    def over(self) -> bool:
+        return self.capacity is not None and self.expected > self.capacity
+
+    @property
+    def pessimistic_over(self) -> bool:
+        return self.capacity is not None and self.pessimistic > self.capacity
+
+    def percent(self, value: Decimal) -> int:
+        if not self.capacity:
+            return 100 if value else 0
+        return min(int(value * 100 / self.capacity), 100)
+
+    @property
+    def expected_percent(self) -> int:
+        return self.percent(self.expected)
+
+    @property
+    def pessimistic_percent(self) -> int:
+        return self.percent(self.pessimistic)
+
+    def as_dict(self) -> dict:
+        return {
+            "capacity": None if self.capacity is None else float(self.capacity),
+            "expected": float(self.expected),
+            "pessimistic": float(self.pessimistic),
+            "unestimated": self.unestimated,
+            "over": self.over,
+        }
+
+
+def capacity_of(sprint: Sprint, entries: Iterable[SprintItem]) -> Capacity:
+    """Committed work against capacity: expected values of ranged estimates, and the pessimistic total."""
+    result = Capacity(capacity=sprint.capacity_points)
+    for entry in entries:
+        if entry.outcome == Outcome.REMOVED:
+            continue
+        item = entry.item
+        if not item.is_estimated:
+            result.unestimated += 1
+            continue
+        result.expected += metrics.points_of(item.expected_points)
+        result.pessimistic += item.estimate_pessimistic if item.has_range else item.story_points
+    return result
+
+
+def working_days(start: datetime.date, end: datetime.date) -> int:
+    """Monday to Friday from start to end, both included."""
+    return sum(1 for n in range((end - start).days + 1) if (start + datetime.timedelta(days=n)).weekday() < 5)
+
+
+def effective_capacity(points: Decimal, days_off: int, working: int) -> Decimal:
+    if working <= 0:
+        return Decimal(0)
+    return metrics.points_of(Decimal(points) * (working - days_off) / working)
+
+
+# --- Board --------------------------------------------------------------------
+
+BOARD_COLUMNS = [
+    BacklogItem.Status.NEW,
+    BacklogItem.Status.READY,
+    BacklogItem.Status.IN_PROGRESS,
+    BacklogItem.Status.IN_REVIEW,
+    BacklogItem.Status.DONE,
+]
+SWIMLANES = {"none": "No swimlanes", "assignee": "By assignee", "epic": "By epic"}
+
+
+@dataclass
+class Lane:
+    key: str
+    title: str
+    columns: dict[str, list[SprintItem]] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> list[tuple[str, list[SprintItem]]]:
+        return list(self.columns.items())
+
+
+def board(sprint: Sprint, lanes: str = "none") -> list[Lane]:
+    """The sprint's open items in status columns, split into swimlanes."""
+    entries = sprint_entries(sprint, outcomes=[Outcome.OPEN])
+    grouped: dict[str, Lane] = {}
+    for entry in entries:
+        key, title = _lane_of(entry.item, lanes)
+        lane = grouped.get(key)
+        if lane is None:
+            lane = grouped[key] = Lane(key, title, {status: [] for status in BOARD_COLUMNS})
+        if entry.item.status in lane.columns:
+            lane.columns[entry.item.status].append(entry)
+    unassigned = [lane for key, lane in grouped.items() if key == "none"]
+    return sorted((lane for key, lane in grouped.items() if key != "none"), key=lambda lane: lane.title) + unassigned
+
+
+def _lane_of(item: BacklogItem, lanes: str) -> tuple[str, str]:
+    if lanes == "assignee":
+        return ("none", "Unassigned") if item.assignee is None else (f"user-{item.assignee_id}", str(item.assignee))
+    if lanes == "epic":
+        return ("none", "No epic") if item.parent is None else (f"epic-{item.parent_id}", str(item.parent))
+    return ("none", "All items")
+
+
+# --- Stages -------------------------------------------------------------------
+
+
+def stage_plans(product) -> list[StagePlan]:
+    """The product's stage template, or the data-science default when it has none."""
+    rows = StageTemplate.objects.filter(product=product).order_by("position")
+    plans = [StagePlan(row.name, row.days, row.goal, criteria_lines(row.exit_criteria)) for row in rows]
+    return plans or list(DATA_SCIENCE_STAGES)
+
+
+def sprint_stages(sprint: Sprint) -> list[SprintStage]:
+    """Stages with their exit criteria and item counts."""
+    return list(
+        SprintStage.objects.filter(sprint=sprint)
+        .prefetch_related("exit_criteria")
+        .annotate(
+            item_count=Count("sprint_items", filter=Q(sprint_items__outcome=Outcome.OPEN)),
+            done_count=Count(
+                "sprint_items",
+                filter=Q(sprint_items__outcome__in=[Outcome.OPEN, Outcome.FINISHED])
+                & Q(sprint_items__item__status=BacklogItem.Status.DONE),
+            ),
+        )
+        .order_by("position")
+    )
+
+
+def get_stage(sprint: Sprint, stage_id: int) -> SprintStage:
+    stage = get_object_or_404(SprintStage, sprint=sprint, pk=stage_id)
+    stage.sprint = sprint
+    return stage
+
+
+def current_stage(stages: list[SprintStage]) -> SprintStage | None:
+    return next((stage for stage in stages if not stage.is_closed), None)
+
+
+# --- Review -------------------------------------------------------------------
+
+
+@dataclass
+class Review:
+    shipped: list[SprintItem]
+    intermediate: list[SprintItem]
+    not_delivered: list[SprintItem]
+
+    @property
+    def delivered_count(self) -> int:
+        return len(self.shipped) + len(self.intermediate)
+
+
+def review(sprint: Sprint) -> Review:
+    """Finished items, intermediate deliveries (a recorded finding counts even
+    if nothing shipped) and what was not delivered."""
+    shipped, intermediate, rest = [], [], []
+    for entry in sprint_entries(sprint):
+        if entry.outcome == Outcome.REMOVED:
+            continue
+        done = entry.outcome == Outcome.FINISHED or entry.item.status == BacklogItem.Status.DONE
+        if done and not entry.finding:
+            shipped.append(entry)
+        elif entry.finding:
+            intermediate.append(entry)
+        else:
+            rest.append(entry)
+    return Review(shipped, intermediate, rest)
