@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -8,6 +9,16 @@ from simple_history.models import HistoricalRecords
 # A three-point estimate whose range (pessimistic - optimistic) is wider than
 # this multiple of its expected value is flagged as highly uncertain.
 HIGH_UNCERTAINTY_RATIO = Decimal("1.0")
+
+
+POINTS = {
+    "max_digits": 5,
+    "decimal_places": 1,
+    "null": True,
+    "blank": True,
+    "validators": [MinValueValidator(0, "Points cannot be negative.")],
+}
+RANGE_FIELDS = ("estimate_optimistic", "estimate_likely", "estimate_pessimistic")
 
 
 class Label(models.Model):
@@ -67,10 +78,10 @@ class BacklogItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="created_items"
     )
 
-    story_points = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    estimate_optimistic = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    estimate_likely = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    estimate_pessimistic = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    story_points = models.DecimalField(**POINTS)
+    estimate_optimistic = models.DecimalField(**POINTS)
+    estimate_likely = models.DecimalField(**POINTS)
+    estimate_pessimistic = models.DecimalField(**POINTS)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -78,7 +89,8 @@ class BacklogItem(models.Model):
     # Incremented by every edit; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords(excluded_fields=["rank", "updated_at"])
+    # Reordering is not an edit worth a history row; label changes are.
+    history = HistoricalRecords(excluded_fields=["rank", "updated_at"], m2m_fields=[labels])
 
     class Meta:
         ordering = ["product_id", "rank"]
@@ -95,6 +107,16 @@ class BacklogItem(models.Model):
                 ),
                 name="estimate_range_is_ordered",
                 violation_error_message="An estimate range must be optimistic ≤ likely ≤ pessimistic.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    estimate_optimistic__isnull=True, estimate_likely__isnull=True, estimate_pessimistic__isnull=True
+                )
+                | models.Q(
+                    estimate_optimistic__isnull=False, estimate_likely__isnull=False, estimate_pessimistic__isnull=False
+                ),
+                name="estimate_range_is_complete",
+                violation_error_message="A range estimate needs all three of optimistic, likely and pessimistic.",
             ),
         ]
         indexes = [models.Index(fields=["product", "status", "rank"])]
@@ -141,6 +163,8 @@ class AcceptanceCriterion(models.Model):
     met = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["item_id", "position", "id"]
 
@@ -164,9 +188,15 @@ class Blocker(models.Model):
     since = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["item_id", "-since"]
+        indexes = [
+            models.Index(fields=["item"], condition=models.Q(resolved_at__isnull=True), name="open_blockers_of_item")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(resolved_at__isnull=True) | models.Q(resolved_at__gte=models.F("since")),

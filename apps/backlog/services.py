@@ -1,15 +1,21 @@
 """Every change to backlog items goes through these functions; the HTML views
-and the API share them. Each is atomic and takes the acting user."""
+and the API share them. Each is atomic and takes the acting user, who is
+recorded in the item's history."""
+
+import re
+from collections.abc import Iterable
+from contextlib import contextmanager
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.permissions import TEAM, role_in
+from apps.accounts.permissions import TEAM, Action, role_in
 from apps.backlog import events, ranking, workflow
-from apps.backlog.models import AcceptanceCriterion, BacklogItem
+from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
 from apps.core.exceptions import Conflict
 from apps.products.models import Product
 
@@ -27,6 +33,17 @@ EDITABLE_FIELDS = frozenset(
         "estimate_pessimistic",
     }
 )
+# What a team member may change on an item they work on (besides its status);
+# anything else needs the right to edit the backlog.
+WORK_FIELDS = frozenset({"assignee", "story_points", "estimate_optimistic", "estimate_likely", "estimate_pessimistic"})
+FOREIGN_KEYS = frozenset({"parent", "assignee"})
+
+
+def action_needed_to_change(fields: Iterable[str]) -> Action:
+    """The permission an edit of these fields needs ("status" and "labels" included)."""
+    if set(fields) <= WORK_FIELDS | {"status"}:
+        return Action.WORK_BACKLOG_ITEM
+    return Action.EDIT_BACKLOG_ITEM
 
 
 @transaction.atomic
@@ -42,10 +59,8 @@ def item_create(
     **fields,
 ) -> BacklogItem:
     """Add an item at the bottom of the backlog (or the top)."""
+    _refuse_unknown(fields)
     _lock_product(product)
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     item = BacklogItem(
         product=product,
         title=(title or "").strip(),
@@ -56,12 +71,14 @@ def item_create(
         **fields,
     )
     _validate(item)
+    labels = _labels_of_product(product.pk, labels)
+    item._history_user = actor
     item._change_reason = "created"
     item.save()
     if labels:
-        item.labels.set(labels)
+        item.labels.set(labels)  # recorded as a second history row: "labels added"
     AcceptanceCriterion.objects.bulk_create(
-        AcceptanceCriterion(item=item, text=text.strip(), position=i)
+        AcceptanceCriterion(item=item, text=text.strip()[:500], position=i)
         for i, text in enumerate(acceptance_criteria)
         if text.strip()
     )
@@ -69,17 +86,35 @@ def item_create(
 
 
 @transaction.atomic
-def item_update(*, actor: User, item: BacklogItem, expected_version: int, **changes) -> BacklogItem:
-    """Change fields of an item, refusing the edit if someone saved it since `expected_version`."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+def item_update(
+    *, actor: User, item: BacklogItem, expected_version: int, labels: Iterable[Label] | None = None, **changes
+) -> BacklogItem:
+    """Change fields (and optionally the labels) of an item, refusing the edit
+    if someone saved it since `expected_version`. An edit that changes nothing
+    writes nothing."""
+    _refuse_unknown(changes)
     item = _lock_current(item, expected_version)
+    before = {field: _raw(item, field) for field in changes}
     for field, value in changes.items():
         setattr(item, field, value.strip() if field == "title" and isinstance(value, str) else value)
     _validate(item)
+    if before.get("kind") == BacklogItem.Kind.EPIC and item.kind != BacklogItem.Kind.EPIC and item.children.exists():
+        raise ValidationError({"kind": "This epic still has items; move them out before changing its kind."})
+    changed = [field for field in changes if _raw(item, field) != before[field]]
+    labels_changed = False
+    if labels is not None:
+        wanted = {label.pk: label for label in _labels_of_product(item.product_id, labels)}
+        current = set(item.labels.values_list("pk", flat=True))
+        if set(wanted) != current:
+            labels_changed = True
+            with _no_history_row(item):  # the save below records the new labels in its one history row
+                item.labels.remove(*(current - set(wanted)))
+                item.labels.add(*(label for pk, label in wanted.items() if pk not in current))
+    if not changed and not labels_changed:
+        return item
     item.version += 1
-    item.save()
+    item._history_user = actor
+    item.save(update_fields=[*changed, "version", "updated_at"])
     return item
 
 
@@ -97,18 +132,19 @@ def item_set_status(*, actor: User, item: BacklogItem, status: str, expected_ver
     if not workflow.can_move(old_status, status):
         raise ValidationError(
             {
-                "status": f"An item cannot go from {BacklogItem.Status(old_status).label} "
+                "status": f"#{item.number} cannot go from {BacklogItem.Status(old_status).label} "
                 f"to {BacklogItem.Status(status).label}."
             }
         )
     if status == BacklogItem.Status.READY:
         problems = workflow.readiness_problems(item)
         if problems:
-            raise ValidationError({"status": f"Not ready: {' and '.join(problems)}."})
+            raise ValidationError({"status": f"#{item.number} is not ready: {' and '.join(problems)}."})
     item.status = status
     item.done_at = timezone.now() if status == BacklogItem.Status.DONE else None
     item.version += 1
-    item.save()
+    item._history_user = actor
+    item.save(update_fields=["status", "done_at", "version", "updated_at"])
     events.status_changed(item=item, old_status=old_status, new_status=status, actor=actor)
     return item
 
@@ -117,7 +153,9 @@ def item_set_status(*, actor: User, item: BacklogItem, status: str, expected_ver
 def item_move(
     *, actor: User, item: BacklogItem, before: BacklogItem | None = None, after: BacklogItem | None = None
 ) -> BacklogItem:
-    """Place `item` right before `before` or right after `after` (exactly one of them)."""
+    """Place `item` right before `before` or right after `after` (exactly one of
+    them). Writes the item's rank only, except when the neighbourhood is so
+    crowded that it must be spread out first (see ranking.make_room)."""
     if (before is None) == (after is None):
         raise ValidationError("Say where to move the item: before one item or after one item.")
     anchor = before or after
@@ -125,30 +163,172 @@ def item_move(
         raise ValidationError("An item can only be moved among the items of its own product.")
     if anchor.pk == item.pk:
         return item
-    _lock_product(item.product)
-    new_rank = _rank_next_to(item, anchor, before=before is not None)
+    _lock_product(item.product_id)
+    anchor_rank = BacklogItem.objects.values_list("rank", flat=True).get(pk=anchor.pk)
+    others = BacklogItem.objects.filter(product_id=item.product_id).exclude(pk=item.pk)
+    if before is not None:
+        lower, upper = others.filter(rank__lt=anchor_rank).aggregate(r=Max("rank"))["r"], anchor_rank
+    else:
+        lower, upper = anchor_rank, others.filter(rank__gt=anchor_rank).aggregate(r=Min("rank"))["r"]
+    new_rank = ranking.rank_between(lower, upper)
     if new_rank is None:
-        ranking.rebalance(item.product_id)
-        anchor.refresh_from_db(fields=["rank"])
-        new_rank = _rank_next_to(item, anchor, before=before is not None)
-    BacklogItem.objects.filter(pk=item.pk).update(rank=new_rank)
-    item.rank = new_rank
+        new_rank = ranking.make_room(product_id=item.product_id, moving_pk=item.pk, lower=lower, upper=upper)
+    return _set_rank(item, new_rank)
+
+
+@transaction.atomic
+def item_move_to(*, actor: User, item: BacklogItem, edge: Literal["top", "bottom"]) -> BacklogItem:
+    """Put the item first or last in its product's backlog."""
+    if edge not in ("top", "bottom"):
+        raise ValidationError({"to": f"Move to 'top' or 'bottom', not {edge!r}."})
+    _lock_product(item.product_id)
+    edge_rank = BacklogItem.objects.filter(product_id=item.product_id).aggregate(
+        r=Min("rank") if edge == "top" else Max("rank")
+    )["r"]
+    current = BacklogItem.objects.values_list("rank", flat=True).get(pk=item.pk)
+    if current == edge_rank:
+        item.rank = current
+        return item
+    return _set_rank(item, edge_rank - ranking.GAP if edge == "top" else edge_rank + ranking.GAP)
+
+
+@transaction.atomic
+def item_delete(*, actor: User, item: BacklogItem) -> None:
+    item._history_user = actor
+    item.delete()
+
+
+@transaction.atomic
+def items_bulk_update(
+    *,
+    actor: User,
+    product: Product,
+    numbers: list[int],
+    status: str | None = None,
+    assignee: User | None | Literal[False] = False,
+    add_label: Label | None = None,
+    remove_label: Label | None = None,
+    move_to_top: bool = False,
+) -> list[BacklogItem]:
+    """Apply one change to several items of a product: all of them or none.
+
+    `assignee=None` unassigns; the default (False) leaves assignees alone.
+    Moved to the top, the items keep their order among themselves.
+    """
+    items = list(BacklogItem.objects.filter(product=product, number__in=set(numbers)).order_by("-rank"))
+    missing = set(numbers) - {item.number for item in items}
+    if not numbers or missing:
+        raise ValidationError(
+            {"items": f"No items {', '.join(f'#{n}' for n in sorted(missing))} in this backlog."}
+            if missing
+            else {"items": "Select at least one item."}
+        )
+    if status is None and assignee is False and add_label is None and remove_label is None and not move_to_top:
+        raise ValidationError("Choose a change to apply to the selected items.")
+    errors = []
+    for item in items:
+        try:
+            if status is not None:
+                item = item_set_status(actor=actor, item=item, status=status)
+            if assignee is not False or add_label is not None or remove_label is not None:
+                labels = None
+                if add_label is not None or remove_label is not None:
+                    labels = {label for label in item.labels.all() if label != remove_label}
+                    labels |= {add_label} if add_label is not None else set()
+                changes = {} if assignee is False else {"assignee": assignee}
+                item = item_update(actor=actor, item=item, expected_version=item.version, labels=labels, **changes)
+            if move_to_top:
+                item_move_to(actor=actor, item=item, edge="top")
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"items": errors})
+    return items
+
+
+# --- labels, acceptance criteria, blockers -----------------------------------
+
+
+@transaction.atomic
+def label_create(*, actor: User, product: Product, name: str, color: str = "#667085") -> Label:
+    name = (name or "").strip()
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", color or ""):
+        raise ValidationError({"color": "A colour is a hex code such as #3657c9."})
+    if Label.objects.filter(product=product, name__iexact=name).exists():
+        raise ValidationError({"name": f"There is already a label {name!r}."})
+    label = Label(product=product, name=name, color=color)
+    label.full_clean()
+    label.save()
+    return label
+
+
+@transaction.atomic
+def criterion_add(*, actor: User, item: BacklogItem, text: str) -> AcceptanceCriterion:
+    text = (text or "").strip()
+    position = (item.acceptance_criteria.aggregate(p=Max("position"))["p"] or 0) + 1
+    criterion = AcceptanceCriterion(item=item, text=text, position=position)
+    criterion.full_clean()
+    criterion._history_user = actor
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(
+    *, actor: User, criterion: AcceptanceCriterion, text: str | None = None, met: bool | None = None
+) -> AcceptanceCriterion:
+    criterion = AcceptanceCriterion.objects.select_for_update().get(pk=criterion.pk)
+    if text is not None:
+        criterion.text = text.strip()
+    if met is not None:
+        criterion.met = met
+    criterion.full_clean()
+    criterion._history_user = actor
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_remove(*, actor: User, criterion: AcceptanceCriterion) -> None:
+    criterion._history_user = actor
+    criterion.delete()
+
+
+@transaction.atomic
+def blocker_add(*, actor: User, item: BacklogItem, reason: str, kind: str = Blocker.Kind.OTHER) -> Blocker:
+    """Flag the item as waiting on something, from now until it is resolved."""
+    blocker = Blocker(item=item, kind=kind, reason=(reason or "").strip(), since=timezone.now(), created_by=actor)
+    blocker.full_clean()
+    blocker.save()
+    return blocker
+
+
+@transaction.atomic
+def blocker_resolve(*, actor: User, blocker: Blocker) -> Blocker:
+    blocker = Blocker.objects.select_for_update().get(pk=blocker.pk)
+    if blocker.resolved_at is not None:
+        raise ValidationError(f"This blocker was already resolved on {blocker.resolved_at:%Y-%m-%d %H:%M}.")
+    blocker.resolved_at = timezone.now()
+    blocker.resolved_by = actor
+    blocker.save(update_fields=["resolved_at", "resolved_by"])
+    return blocker
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _set_rank(item: BacklogItem, rank: int) -> BacklogItem:
+    # update(), not save(): one row, one column, and no history row for a reorder.
+    BacklogItem.objects.filter(pk=item.pk).update(rank=rank)
+    item.rank = rank
     return item
 
 
-def _rank_next_to(item: BacklogItem, anchor: BacklogItem, *, before: bool) -> int | None:
-    anchor_rank = BacklogItem.objects.values_list("rank", flat=True).get(pk=anchor.pk)
-    others = BacklogItem.objects.filter(product_id=item.product_id).exclude(pk=item.pk)
-    if before:
-        lower = others.filter(rank__lt=anchor_rank).aggregate(r=Max("rank"))["r"]
-        return ranking.rank_between(lower, anchor_rank)
-    upper = others.filter(rank__gt=anchor_rank).order_by("rank").values_list("rank", flat=True).first()
-    return ranking.rank_between(anchor_rank, upper)
-
-
-def _lock_product(product: Product) -> None:
-    # Serialises numbering and ranking within one product.
-    Product.objects.select_for_update().filter(pk=product.pk).values_list("pk").first()
+def _lock_product(product: Product | int) -> None:
+    # Serialises numbering and ranking within one product: two people moving
+    # items at once take turns, so neither reads ranks the other is changing.
+    product_id = product if isinstance(product, int) else product.pk
+    Product.objects.select_for_update().filter(pk=product_id).values_list("pk").first()
 
 
 def _lock_current(item: BacklogItem, expected_version: int | None) -> BacklogItem:
@@ -166,6 +346,33 @@ def _next_number(product: Product) -> int:
     return (highest or 0) + 1
 
 
+def _refuse_unknown(fields) -> None:
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+
+
+def _raw(item: BacklogItem, field: str):
+    return getattr(item, f"{field}_id" if field in FOREIGN_KEYS else field)
+
+
+def _labels_of_product(product_id: int, labels: Iterable[Label]) -> list[Label]:
+    labels = list(labels)
+    foreign = [label.name for label in labels if label.product_id != product_id]
+    if foreign:
+        raise ValidationError({"labels": f"Labels of another product cannot be used here: {', '.join(foreign)}."})
+    return labels
+
+
+@contextmanager
+def _no_history_row(item: BacklogItem):
+    item.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del item.skip_history_when_saving
+
+
 def _validate(item: BacklogItem) -> None:
     if item.parent is not None:
         if item.parent.kind != BacklogItem.Kind.EPIC:
@@ -176,4 +383,6 @@ def _validate(item: BacklogItem) -> None:
             raise ValidationError({"parent": "An epic cannot belong to another epic."})
     if item.assignee_id is not None and role_in(item.assignee, item.product_id) not in TEAM:
         raise ValidationError({"assignee": "Only members of the product's team can be assigned."})
+    if not item.title:
+        raise ValidationError({"title": "An item needs a title."})
     item.full_clean(exclude=["rank", "number", "product", "created_by", "parent", "assignee", "labels"])
