@@ -25,6 +25,7 @@ urlpatterns = [
     path("p/<slug:product_slug>/hypotheses/", include("apps.hypotheses.urls")),
     path("p/<slug:product_slug>/requests/", include("apps.requests.urls")),
     path("p/<slug:product_slug>/reports/", include("apps.reports.urls")),
+    path("requests/", include("apps.requests.overview_urls")),
     path("status/", core_views.status, name="status"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

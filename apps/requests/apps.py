@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class RequestsConfig(AppConfig):
     name = "apps.requests"
+
+    def ready(self):
+        from apps.backlog import events
+        from apps.requests.services import on_backlog_status_change
+
+        # A request is delivered when its backlog item is done.
+        events.on_status_change(on_backlog_status_change)

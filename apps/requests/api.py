@@ -1,0 +1,309 @@
+"""REST API for stakeholder requests: the same selectors, permission checks
+and services as the pages."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from apps.accounts.permissions import Action, can, product_ids_where, require
+from apps.products.api import ProductScopedMixin
+from apps.requests import decisions, selectors, services
+from apps.requests.delivery import expected_deliveries
+from apps.requests.filters import InboxFilter, RequestFilter
+from apps.requests.models import Attachment, Comment, NotificationPreference, StakeholderRequest, TriageSettings
+from apps.requests.serializers import (
+    AcceptSerializer,
+    AskForInfoSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    CommentSerializer,
+    DeclineSerializer,
+    InboxQuerySerializer,
+    InboxRequestSerializer,
+    MergeSerializer,
+    NotificationPreferenceSerializer,
+    RequestSerializer,
+    RequestSubmitSerializer,
+    SimilarQuerySerializer,
+    SnoozeSerializer,
+    TeamRequestSerializer,
+    TriageSettingsSerializer,
+)
+
+DECISION_SERIALIZERS = {
+    "accept": AcceptSerializer,
+    "decline": DeclineSerializer,
+    "merge": MergeSerializer,
+    "ask": AskForInfoSerializer,
+    "snooze": SnoozeSerializer,
+}
+
+
+class ListWithDeliveriesMixin:
+    """Lists compute the expected delivery of the whole page in one go."""
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), "deliveries": expected_deliveries(page)}
+        return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
+
+
+class RequestViewSet(ListWithDeliveriesMixin, ProductScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Requests of a product that the caller may see: the team sees all of them;
+    other members see their own and the public ones. PMs triage through the
+    decision actions; each answers with the request as it is afterwards."""
+
+    lookup_field = "number"
+    lookup_value_regex = r"\d+"
+    default_required = Action.VIEW_REQUESTS
+    filterset_class = RequestFilter
+    ordering_fields = ["created_at", "updated_at", "number"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    required = {
+        "create": Action.SUBMIT_REQUEST,
+        **dict.fromkeys(DECISION_SERIALIZERS, Action.TRIAGE_REQUESTS),
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StakeholderRequest.objects.none()
+        return selectors.request_list(self.request.user, self.product)
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False) or can(
+            self.request.user, Action.VIEW_REQUEST_INTERNALS, self.product
+        ):
+            return TeamRequestSerializer
+        return RequestSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    @extend_schema(request=RequestSubmitSerializer, responses={201: TeamRequestSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = RequestSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        try:
+            stakeholder_request = services.request_submit(
+                actor=request.user, product=self.product, attachments=fields.pop("attachments", []), **fields
+            )
+        except services.SubmissionRateLimited as exc:
+            raise Throttled(wait=exc.retry_after.total_seconds(), detail=str(exc)) from exc
+        return self._answer(stakeholder_request, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[SimilarQuerySerializer], responses=RequestSerializer(many=True))
+    @action(detail=False, filterset_class=None, pagination_class=None)
+    def similar(self, request, product_slug):
+        """Requests like the text being typed, among those the caller may see, best first."""
+        query = SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        matches = selectors.similar_requests(request.user, self.product, query.validated_data["q"])
+        context = {**self.get_serializer_context(), "deliveries": expected_deliveries(matches)}
+        return Response(self.get_serializer(matches, many=True, context=context).data)
+
+    @extend_schema(request=None, responses=RequestSerializer)
+    @action(detail=True, methods=["post", "delete"])
+    def vote(self, request, product_slug, number):
+        """POST: "this is my problem too" (+1, and watch). DELETE: take the +1 back."""
+        stakeholder_request = self.get_object()
+        if request.method == "POST":
+            services.vote_add(actor=request.user, stakeholder_request=stakeholder_request)
+        else:
+            services.vote_remove(actor=request.user, stakeholder_request=stakeholder_request)
+        return self._answer(stakeholder_request)
+
+    @extend_schema(request=None, responses=RequestSerializer)
+    @action(detail=True, methods=["post", "delete"])
+    def watch(self, request, product_slug, number):
+        """POST: be told of changes by email. DELETE: stop."""
+        stakeholder_request = self.get_object()
+        services.watch_set(
+            actor=request.user, stakeholder_request=stakeholder_request, watching=request.method == "POST"
+        )
+        return self._answer(stakeholder_request)
+
+    @extend_schema(request=AcceptSerializer, responses=TeamRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, product_slug, number):
+        """Accept into the backlog: link `backlog_item` or create an item from the request."""
+        return self._decide("accept")
+
+    @extend_schema(request=DeclineSerializer, responses=TeamRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, product_slug, number):
+        """Decline with a reason the requester is told."""
+        return self._decide("decline")
+
+    @extend_schema(request=MergeSerializer, responses=TeamRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, product_slug, number):
+        """Close as a duplicate of request `into`; votes and watchers move there."""
+        return self._decide("merge")
+
+    @extend_schema(request=AskForInfoSerializer, responses=TeamRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def ask(self, request, product_slug, number):
+        """Ask the requester for more information; their answer returns it to the inbox."""
+        return self._decide("ask")
+
+    @extend_schema(request=SnoozeSerializer, responses=TeamRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def snooze(self, request, product_slug, number):
+        """Hide from the triage inbox until a date."""
+        return self._decide("snooze")
+
+    @extend_schema(request=TriageSettingsSerializer, responses=TriageSettingsSerializer)
+    @action(detail=False, methods=["get", "put"], url_path="settings", filterset_class=None, pagination_class=None)
+    def triage_settings(self, request, product_slug):
+        """The product's service level. Team members read it; PMs change it."""
+        require(request.user, Action.VIEW_REQUEST_INTERNALS, self.product)
+        if request.method == "PUT":
+            require(request.user, Action.TRIAGE_REQUESTS, self.product)
+            serializer = TriageSettingsSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.triage_settings_set(actor=request.user, product=self.product, **serializer.validated_data)
+        current = TriageSettings(response_target_days=selectors.response_target_days(self.product))
+        return Response(TriageSettingsSerializer(current).data)
+
+    def _decide(self, name: str) -> Response:
+        stakeholder_request = self.get_object()
+        serializer = DECISION_SERIALIZERS[name](data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        decisions.DECISIONS[name].decide(
+            actor=self.request.user, stakeholder_request=stakeholder_request, **serializer.validated_data
+        )
+        return self._answer(stakeholder_request)
+
+    def _answer(self, stakeholder_request, status=status.HTTP_200_OK) -> Response:
+        """The request as the caller sees it after a change."""
+        return self._respond(self.get_queryset().get(pk=stakeholder_request.pk), status=status)
+
+    def _respond(self, stakeholder_request, status=status.HTTP_200_OK) -> Response:
+        context = {**self.get_serializer_context(), "deliveries": expected_deliveries([stakeholder_request])}
+        return Response(self.get_serializer(stakeholder_request, context=context).data, status=status)
+
+
+class RequestChildMixin(ProductScopedMixin):
+    """For endpoints under a request: the request, if the caller may see it."""
+
+    default_required = Action.VIEW_REQUESTS
+
+    def stakeholder_request(self) -> StakeholderRequest:
+        if not hasattr(self, "_stakeholder_request"):
+            self._stakeholder_request = get_object_or_404(
+                selectors.visible_requests(self.request.user, self.product), number=self.kwargs["number"]
+            )
+            self._stakeholder_request.product = self.product
+        return self._stakeholder_request
+
+
+class CommentViewSet(RequestChildMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """The public thread of a request; the product team also sees and writes internal notes."""
+
+    serializer_class = CommentSerializer
+    filterset_fields = ["internal"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Comment.objects.none()
+        return selectors.comments_for(self.request.user, self.stakeholder_request())
+
+    def perform_create(self, serializer):
+        internal = serializer.validated_data["internal"]
+        if internal:
+            require(self.request.user, Action.VIEW_REQUEST_INTERNALS, self.product)
+        serializer.instance = services.comment_add(
+            actor=self.request.user,
+            stakeholder_request=self.stakeholder_request(),
+            body=serializer.validated_data["body"],
+            internal=internal,
+        )
+
+
+class AttachmentViewSet(RequestChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Files of a request, for its requester and the product team. Each is
+    downloaded from its `download_url`, which checks permissions again."""
+
+    serializer_class = AttachmentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Attachment.objects.none()
+        stakeholder_request = self.stakeholder_request()
+        if not selectors.may_see_attachments(self.request.user, stakeholder_request):
+            raise Http404("No attachments to show.")
+        return selectors.attachments_of(stakeholder_request)
+
+    @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentSerializer(many=True)})
+    def create(self, request, *args, **kwargs):
+        stakeholder_request = self.stakeholder_request()
+        if not selectors.may_see_attachments(request.user, stakeholder_request):
+            raise PermissionDenied("Only the requester and the product team can attach files.")
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        added = services.attachments_add(
+            actor=request.user, stakeholder_request=stakeholder_request, files=serializer.validated_data["attachments"]
+        )
+        context = self.get_serializer_context()
+        return Response(AttachmentSerializer(added, many=True, context=context).data, status=status.HTTP_201_CREATED)
+
+
+class InboxView(ListWithDeliveriesMixin, generics.ListAPIView):
+    """Undecided requests of every product whose inbox the caller may see, oldest
+    first, with their age in working days and whether they are past the product's target."""
+
+    serializer_class = InboxRequestSerializer
+    filterset_class = InboxFilter
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StakeholderRequest.objects.none()
+        if not product_ids_where(self.request.user, Action.VIEW_TRIAGE_INBOX):
+            raise PermissionDenied("The triage inbox is for product managers and scrum masters.")
+        query = InboxQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.inbox(self.request.user, query.validated_data["state"])
+
+    def paginate_queryset(self, queryset):
+        return selectors.flag_service_levels(super().paginate_queryset(queryset))
+
+    @extend_schema(parameters=[InboxQuerySerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class MyRequestsView(ListWithDeliveriesMixin, generics.ListAPIView):
+    """Requests the caller raised or watches, across their products, most recently changed first."""
+
+    serializer_class = RequestSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StakeholderRequest.objects.none()
+        return selectors.my_requests(self.request.user)
+
+
+class NotificationPreferenceView(generics.RetrieveUpdateAPIView):
+    """Whether the caller gets emails about requests they raised or watch."""
+
+    serializer_class = NotificationPreferenceSerializer
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def get_object(self):
+        return NotificationPreference.objects.filter(user=self.request.user).first() or NotificationPreference(
+            user=self.request.user
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.notification_preference_set(actor=self.request.user, **serializer.validated_data)

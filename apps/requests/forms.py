@@ -1,0 +1,110 @@
+"""Forms validate input for the pages; the services make the changes."""
+
+from django import forms
+
+from apps.requests import attachments
+from apps.requests.models import NotificationPreference, StakeholderRequest, TriageSettings
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(attachments.TYPES)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in files if upload]
+
+
+class SubmitForm(forms.ModelForm):
+    """Problem first: what is hard today, for whom, and what would be better; no solution field."""
+
+    attachments = MultipleFileField(
+        required=False,
+        help_text=f"Optional: screenshots, exports, documents ({attachments.allowed_extensions()}).",
+    )
+
+    class Meta:
+        model = StakeholderRequest
+        fields = [
+            "title",
+            "problem",
+            "affected",
+            "desired_outcome",
+            "success_measure",
+            "business_value",
+            "urgency",
+            "needed_by",
+            "visibility",
+        ]
+        labels = {"title": "The problem in one line"}
+        help_texts = {"title": "Similar requests appear below as you type, so you can join one instead."}
+        widgets = {
+            "title": forms.TextInput(attrs={"autocomplete": "off"}),
+            "problem": forms.Textarea(attrs={"rows": 5}),
+            "desired_outcome": forms.Textarea(attrs={"rows": 3}),
+            "success_measure": forms.Textarea(attrs={"rows": 2}),
+            "business_value": forms.Textarea(attrs={"rows": 2}),
+            "needed_by": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class AttachmentsForm(forms.Form):
+    attachments = MultipleFileField(help_text=f"Accepted: {attachments.allowed_extensions()}.")
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AcceptForm(DecisionForm):
+    backlog_item = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Link existing backlog item #",
+        help_text="Leave empty to create a new backlog item from the request.",
+    )
+    note = forms.CharField(required=False, label="Note to the requester", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclineForm(DecisionForm):
+    reason = forms.CharField(label="Reason (shown to the requester)", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(DecisionForm):
+    into = forms.CharField(label="Duplicate of request", help_text="Its number, e.g. R-12 or 12.")
+    note = forms.CharField(required=False, label="Note to the requester", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_into(self):
+        number = self.cleaned_data["into"].strip().upper().removeprefix("R-")
+        if not number.isdigit():
+            raise forms.ValidationError("Give the number of the request to keep, e.g. R-12.")
+        return int(number)
+
+
+class AskForInfoForm(DecisionForm):
+    question = forms.CharField(label="What do you need to know?", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SnoozeForm(DecisionForm):
+    until = forms.DateField(label="Snooze until", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TriageSettingsForm(forms.ModelForm):
+    class Meta:
+        model = TriageSettings
+        fields = ["response_target_days"]
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["email_on_request_updates"]

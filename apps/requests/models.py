@@ -1,0 +1,252 @@
+"""Stakeholder requests: a problem someone outside the team wants solved,
+its public thread, votes and watchers, the team's triage decisions, and the
+outbox of emails those decisions cause."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+DEFAULT_RESPONSE_TARGET_DAYS = 5
+
+
+class StakeholderRequest(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        NEEDS_INFO = "needs_info", "More information needed"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        DUPLICATE = "duplicate", "Duplicate"
+        DELIVERED = "delivered", "Delivered"
+
+    class Urgency(models.TextChoices):
+        LOW = "low", "Low: whenever there is room"
+        MEDIUM = "medium", "Medium: this quarter"
+        HIGH = "high", "High: this month"
+        CRITICAL = "critical", "Critical: work is blocked"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Everyone in the product"
+        PRIVATE = "private", "Only me and the product team"
+
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="stakeholder_requests")
+    # Per-product sequence shown to people, e.g. R-7.
+    number = models.PositiveIntegerField()
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="stakeholder_requests"
+    )
+    title = models.CharField(max_length=200)
+    problem = models.TextField(help_text="Markdown. What is hard or impossible today, and why it matters.")
+    affected = models.CharField("who has this problem", max_length=300, blank=True)
+    desired_outcome = models.TextField(help_text="Markdown. What is different once the problem is solved.")
+    success_measure = models.TextField("how it would be measured", blank=True)
+    business_value = models.TextField(blank=True, help_text="What solving it is worth: money, time, risk.")
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.MEDIUM)
+    needed_by = models.DateField(null=True, blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    decision_note = models.TextField(blank=True, help_text="Markdown. The PM's reason, shown to the requester.")
+    backlog_item = models.ForeignKey(
+        "backlog.BacklogItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stakeholder_requests",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    # Hidden from the triage inbox until this day; query-time, so it returns by itself.
+    snoozed_until = models.DateField(null=True, blank=True)
+    # The expected delivery date watchers were last told; a new estimate that
+    # differs from it is a "delivery moved" notification.
+    expected_delivery = models.DateField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # Incremented by every triage change; a decision based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["product_id", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "number"], name="one_request_number_per_product"),
+            models.CheckConstraint(
+                condition=~models.Q(status="duplicate") | models.Q(duplicate_of__isnull=False),
+                name="duplicate_request_names_the_kept_one",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["product", "status", "created_at"]),
+            models.Index(fields=["requester", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("requests:detail", args=[self.product.slug, self.number])
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.NEW, self.Status.NEEDS_INFO)
+
+
+class Vote(models.Model):
+    """ "This is my problem too": one per person and request."""
+
+    request = models.ForeignKey(StakeholderRequest, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "user"], name="one_vote_per_person_and_request")]
+
+    def __str__(self):
+        return f"+1 by {self.user_id} on request {self.request_id}"
+
+
+class Watcher(models.Model):
+    """Someone told by email when the request's status or delivery date changes."""
+
+    request = models.ForeignKey(StakeholderRequest, on_delete=models.CASCADE, related_name="watchers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watched_requests")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "user"], name="one_watch_per_person_and_request")]
+
+    def __str__(self):
+        return f"user {self.user_id} watches request {self.request_id}"
+
+
+class Comment(models.Model):
+    """The public thread between requester and PM, or (internal) a team note
+    that stakeholders never see."""
+
+    request = models.ForeignKey(StakeholderRequest, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    body = models.TextField(help_text="Markdown.")
+    internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request_id", "created_at", "id"]
+
+    def __str__(self):
+        return ("Internal note" if self.internal else "Comment") + f" on request {self.request_id}"
+
+
+def _attachment_path(attachment: "Attachment", filename: str) -> str:
+    # The stored name is random: what people uploaded never becomes a path.
+    return f"requests/{attachment.request.product_id}/{attachment.token}{attachment.extension}"
+
+
+class Attachment(models.Model):
+    """An uploaded file, checked for size and type, served only through a
+    view that asks the permission module (never from a public media URL)."""
+
+    request = models.ForeignKey(StakeholderRequest, on_delete=models.CASCADE, related_name="attachments")
+    token = models.UUIDField(unique=True)
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request_id", "created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("requests:attachment", args=[self.request.product.slug, self.request.number, self.pk])
+
+
+class RequestEvent(models.Model):
+    """Something the requester and watchers are told about: a status change
+    (with the PM's note) or a move of the expected delivery date."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Status changed"
+        DELIVERY_MOVED = "delivery_moved", "Expected delivery moved"
+
+    request = models.ForeignKey(StakeholderRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    old_status = models.CharField(max_length=20, choices=StakeholderRequest.Status.choices, blank=True)
+    new_status = models.CharField(max_length=20, choices=StakeholderRequest.Status.choices, blank=True)
+    note = models.TextField(blank=True)
+    old_date = models.DateField(null=True, blank=True)
+    new_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request_id", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on request {self.request_id}"
+
+
+class Notification(models.Model):
+    """The outbox: one email per event and recipient. The unique pair makes a
+    repeated or doubled send task a no-op; `sent_at` records delivery."""
+
+    event = models.ForeignKey(RequestEvent, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_notifications"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "recipient"], name="one_notification_per_event_and_recipient")
+        ]
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+
+    def __str__(self):
+        return f"Email to user {self.recipient_id} about event {self.event_id}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice about request emails; without a row they are on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_notification_preference"
+    )
+    email_on_request_updates = models.BooleanField(
+        "email me when a request I raised or watch changes status or delivery date", default=True
+    )
+
+    def __str__(self):
+        return f"Request emails for user {self.user_id}: {'on' if self.email_on_request_updates else 'off'}"
+
+
+class TriageSettings(models.Model):
+    """A product's service level for requests; without a row the default applies."""
+
+    product = models.OneToOneField("products.Product", on_delete=models.CASCADE, related_name="triage_settings")
+    response_target_days = models.PositiveSmallIntegerField(
+        "decision target (working days)",
+        default=DEFAULT_RESPONSE_TARGET_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Requests waiting longer than this for a decision are flagged in the inbox.",
+    )
+
+    class Meta:
+        verbose_name_plural = "triage settings"
+
+    def __str__(self):
+        return f"Triage target of product {self.product_id}: {self.response_target_days} working days"
