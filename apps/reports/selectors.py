@@ -1,7 +1,7 @@
 """Reads about surveys and reports that the pages and the API share."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.shortcuts import get_object_or_404
 
 from apps.backlog.models import BacklogItem
@@ -35,11 +35,16 @@ def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
         .annotate(
             response_count=Count("responses", distinct=True),
             has_report=Exists(HappinessReport.objects.filter(round=OuterRef("pk"))),
-            happiness_mean=KT("report__figures__overall__happiness__mean"),
-            nps_score=KT("report__figures__overall__nps__score"),
+            happiness_mean=_headline("happiness", "mean"),
+            nps_score=_headline("nps", "score"),
         )
         .order_by("-opened_at", "-pk")
     )
+
+
+def _headline(figure: str, key: str) -> KeyTextTransform:
+    """figures.overall.<figure>.<key> of the round's report (null below the minimum)."""
+    return KeyTextTransform(key, KeyTransform(figure, KeyTransform("overall", "report__figures")))
 
 
 def round_of(product, round_id: int) -> SurveyRound:

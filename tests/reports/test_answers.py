@@ -10,7 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from apps.reports import links, services
-from apps.reports.models import Invitation, Response
+from apps.reports.models import Response
 from tests.reports.conftest import answer
 
 GOOD_ANSWER = {

@@ -199,7 +199,9 @@ def test_the_next_report_shows_the_change_and_whether_promised_items_were_delive
     from apps.backlog.models import BacklogItem
 
     report = HappinessReport.objects.get(round=closed_round)
-    done = services.report_item_create(actor=pm, report=report, title="Write the docs", kind="story", expected_version=1)
+    done = services.report_item_create(
+        actor=pm, report=report, title="Write the docs", kind="story", expected_version=1
+    )
     services.report_item_create(actor=pm, report=report, title="Fix the outage", kind="bug", expected_version=2)
     BacklogItem.objects.filter(pk=done.pk).update(status=BacklogItem.Status.IN_PROGRESS)
     backlog.item_set_status(actor=pm, item=BacklogItem.objects.get(pk=done.pk), status=BacklogItem.Status.DONE)
