@@ -184,6 +184,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names ("status", "kind") recur across apps get explicit names.
+    "ENUM_NAME_OVERRIDES": {
+        "BacklogItemStatusEnum": "apps.backlog.models.BacklogItem.Status",
+        "BacklogItemKindEnum": "apps.backlog.models.BacklogItem.Kind",
+        "ProductKindEnum": "apps.products.models.Product.Kind",
+        "SprintStatusEnum": "apps.sprints.models.Sprint.Status",
+        "SprintKindEnum": "apps.sprints.models.Sprint.Kind",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------

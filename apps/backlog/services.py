@@ -150,6 +150,24 @@ def item_set_status(*, actor: User, item: BacklogItem, status: str, expected_ver
 
 
 @transaction.atomic
+def item_edit(
+    *,
+    actor: User,
+    item: BacklogItem,
+    expected_version: int,
+    status: str | None = None,
+    labels: Iterable[Label] | None = None,
+    **changes,
+) -> BacklogItem:
+    """One edit that may change fields, labels and the status together: all of
+    it or none of it, checked against one version."""
+    item = item_update(actor=actor, item=item, expected_version=expected_version, labels=labels, **changes)
+    if status is not None:
+        item = item_set_status(actor=actor, item=item, status=status)
+    return item
+
+
+@transaction.atomic
 def item_move(
     *, actor: User, item: BacklogItem, before: BacklogItem | None = None, after: BacklogItem | None = None
 ) -> BacklogItem:

@@ -1,0 +1,228 @@
+"""REST API of the backlog, under /api/v1/products/{product_slug}/backlog/.
+Every write calls a service; every read goes through a selector."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.accounts.permissions import Action, require
+from apps.backlog import selectors, services
+from apps.backlog.filters import BacklogItemFilter
+from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
+from apps.backlog.serializers import (
+    BacklogItemCreateSerializer,
+    BacklogItemDetailSerializer,
+    BacklogItemSerializer,
+    BacklogItemUpdateSerializer,
+    BlockerSerializer,
+    BulkSerializer,
+    CriterionSerializer,
+    CriterionUpdateSerializer,
+    HistoryEntrySerializer,
+    LabelSerializer,
+    MoveSerializer,
+)
+from apps.products.api import ProductScopedMixin
+
+
+class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.ListModelMixin):
+    """Items of a product's backlog, in backlog order. The team reads, adds
+    items and changes status, estimates and assignee; PM and scrum master edit
+    everything and reorder. Edits carry the `version` they were based on."""
+
+    lookup_field = "number"
+    lookup_value_regex = r"\d+"
+    filterset_class = BacklogItemFilter
+    ordering_fields = ["rank", "number", "created_at", "updated_at"]
+    ordering = ["rank"]
+    default_required = Action.VIEW_BACKLOG
+    required = {
+        "create": Action.ADD_BACKLOG_ITEM,
+        "destroy": Action.EDIT_BACKLOG_ITEM,
+        "move": Action.REORDER_BACKLOG,
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return BacklogItem.objects.none()
+        return selectors.backlog_items(self.product)
+
+    def get_serializer_class(self):
+        return BacklogItemSerializer
+
+    def get_serializer_context(self):
+        product = None if getattr(self, "swagger_fake_view", False) else self.product
+        return {**super().get_serializer_context(), "product": product}
+
+    def get_object(self) -> BacklogItem:
+        try:
+            return selectors.item_detail(self.product, int(self.kwargs["number"]))
+        except BacklogItem.DoesNotExist:
+            raise Http404(f"No item #{self.kwargs['number']} in this backlog.") from None
+
+    def _detail(self, item: BacklogItem, status_code=status.HTTP_200_OK) -> Response:
+        item = selectors.item_detail(self.product, item.number)
+        return Response(BacklogItemDetailSerializer(item).data, status=status_code)
+
+    def _input(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(responses=BacklogItemDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        return Response(BacklogItemDetailSerializer(self.get_object()).data)
+
+    @extend_schema(request=BacklogItemCreateSerializer, responses={201: BacklogItemDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self._input(BacklogItemCreateSerializer)
+        item = services.item_create(actor=request.user, product=self.product, **data)
+        return self._detail(item, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=BacklogItemUpdateSerializer,
+        responses={200: BacklogItemDetailSerializer, 409: OpenApiResponse(description="Stale version")},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        data = dict(self._input(BacklogItemUpdateSerializer))
+        require(request.user, services.action_needed_to_change(set(data) - {"version"}), self.product)
+        item = services.item_edit(
+            actor=request.user, item=self.get_object(), expected_version=data.pop("version"), **data
+        )
+        return self._detail(item)
+
+    def destroy(self, request, *args, **kwargs):
+        services.item_delete(actor=request.user, item=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=MoveSerializer, responses=BacklogItemSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, *args, **kwargs):
+        """Place the item before or after another item, or at the top or bottom."""
+        data = self._input(MoveSerializer)
+        item = self.get_object()
+        if "to" in data:
+            services.item_move_to(actor=request.user, item=item, edge=data["to"])
+        else:
+            where = "before" if "before" in data else "after"
+            anchor = BacklogItem.objects.filter(product=self.product, number=data[where]).first()
+            if anchor is None:
+                raise ValidationError({where: f"No item #{data[where]} in this backlog."})
+            services.item_move(actor=request.user, item=item, **{where: anchor})
+        return Response(BacklogItemSerializer(selectors.backlog_items(self.product).get(pk=item.pk)).data)
+
+    @extend_schema(request=BulkSerializer, responses=BacklogItemSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def bulk(self, request, *args, **kwargs):
+        """Apply one change to several items: all of them or none."""
+        data = dict(self._input(BulkSerializer))
+        for needed in bulk_actions(data):
+            require(request.user, needed, self.product)
+        numbers = data.pop("items")
+        services.items_bulk_update(actor=request.user, product=self.product, numbers=numbers, **data)
+        items = selectors.backlog_items(self.product).filter(number__in=numbers)
+        return Response(BacklogItemSerializer(items, many=True).data)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, *args, **kwargs):
+        """Who changed what and when, newest first (the latest 50 changes)."""
+        return Response(HistoryEntrySerializer(selectors.item_history(self.get_object()), many=True).data)
+
+    @extend_schema(request=CriterionSerializer, responses={201: CriterionSerializer})
+    @action(detail=True, methods=["post"])
+    def criteria(self, request, *args, **kwargs):
+        require(request.user, Action.EDIT_BACKLOG_ITEM, self.product)
+        data = self._input(CriterionSerializer)
+        criterion = services.criterion_add(actor=request.user, item=self.get_object(), text=data["text"])
+        return Response(CriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=BlockerSerializer, responses={201: BlockerSerializer})
+    @action(detail=True, methods=["post"])
+    def blockers(self, request, *args, **kwargs):
+        """Flag the item as blocked from now on (e.g. waiting for data access)."""
+        require(request.user, Action.WORK_BACKLOG_ITEM, self.product)
+        data = self._input(BlockerSerializer)
+        blocker = services.blocker_add(actor=request.user, item=self.get_object(), **data)
+        return Response(BlockerSerializer(blocker).data, status=status.HTTP_201_CREATED)
+
+
+def bulk_actions(data: dict) -> set[Action]:
+    """The rights a bulk change needs."""
+    needed = set()
+    if "status" in data or "assignee" in data:
+        needed.add(Action.WORK_BACKLOG_ITEM)
+    if "add_label" in data or "remove_label" in data:
+        needed.add(Action.EDIT_BACKLOG_ITEM)
+    if data.get("move_to_top"):
+        needed.add(Action.REORDER_BACKLOG)
+    return needed
+
+
+class CriterionViewSet(ProductScopedMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Tick or untick an acceptance criterion (the team), reword or remove it
+    (PM and scrum master)."""
+
+    http_method_names = ["patch", "delete", "options", "head"]
+    serializer_class = CriterionSerializer
+    default_required = Action.WORK_BACKLOG_ITEM
+    required = {"destroy": Action.EDIT_BACKLOG_ITEM}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AcceptanceCriterion.objects.none()
+        return AcceptanceCriterion.objects.filter(item__product=self.product)
+
+    @extend_schema(request=CriterionUpdateSerializer, responses=CriterionSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        serializer = CriterionUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if "text" in serializer.validated_data:
+            require(request.user, Action.EDIT_BACKLOG_ITEM, self.product)
+        criterion = services.criterion_update(
+            actor=request.user, criterion=self.get_object(), **serializer.validated_data
+        )
+        return Response(CriterionSerializer(criterion).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.criterion_remove(actor=request.user, criterion=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BlockerViewSet(ProductScopedMixin, viewsets.GenericViewSet):
+    serializer_class = BlockerSerializer
+    default_required = Action.WORK_BACKLOG_ITEM
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Blocker.objects.none()
+        return Blocker.objects.filter(item__product=self.product)
+
+    @extend_schema(request=None, responses=BlockerSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, *args, **kwargs):
+        """The item no longer waits on this; the waiting time is kept."""
+        blocker = services.blocker_resolve(actor=request.user, blocker=self.get_object())
+        return Response(BlockerSerializer(blocker).data)
+
+
+class LabelViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """The product's labels. The team reads them; PM and scrum master add them."""
+
+    serializer_class = LabelSerializer
+    pagination_class = None
+    default_required = Action.VIEW_BACKLOG
+    required = {"create": Action.EDIT_BACKLOG_ITEM}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Label.objects.none()
+        return selectors.product_labels(self.product)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.label_create(
+            actor=self.request.user, product=self.product, **serializer.validated_data
+        )

@@ -1,0 +1,211 @@
+"""Reads of the backlog that the pages, the API and the export share, each
+with the joins it needs so that the number of queries does not grow with rows."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from apps.accounts.models import User
+from apps.accounts.permissions import TEAM
+from apps.backlog.models import HIGH_UNCERTAINTY_RATIO, AcceptanceCriterion, BacklogItem, Blocker, Label
+
+EXPORT_CHUNK = 500
+
+open_blockers = Blocker.objects.filter(item=OuterRef("pk"), resolved_at__isnull=True)
+
+# The same rule as BacklogItem.is_highly_uncertain, in SQL, for filtering.
+HIGHLY_UNCERTAIN = Q(estimate_optimistic__isnull=False) & Q(
+    range_width__gt=ExpressionWrapper(
+        Value(HIGH_UNCERTAINTY_RATIO)
+        * (F("estimate_optimistic") + 4 * F("estimate_likely") + F("estimate_pessimistic"))
+        / 6,
+        output_field=DecimalField(),
+    )
+)
+
+
+def with_uncertainty(items: QuerySet) -> QuerySet:
+    return items.alias(
+        range_width=ExpressionWrapper(F("estimate_pessimistic") - F("estimate_optimistic"), output_field=DecimalField())
+    )
+
+
+def backlog_items(product) -> QuerySet[BacklogItem]:
+    """The product's items in backlog order, with what a list row shows."""
+    return (
+        BacklogItem.objects.filter(product=product)
+        .select_related("assignee", "parent")
+        .prefetch_related("labels")
+        .annotate(is_blocked=Exists(open_blockers))
+        .order_by("rank")
+    )
+
+
+def grooming_queue(product) -> QuerySet[BacklogItem]:
+    """New items from the top of the backlog, for the weekly grooming: what
+    they lack to be ready is shown next to each."""
+    return (
+        backlog_items(product)
+        .filter(status=BacklogItem.Status.NEW)
+        .exclude(kind=BacklogItem.Kind.EPIC)
+        .prefetch_related("acceptance_criteria")
+    )
+
+
+def item_detail(product, number: int) -> BacklogItem:
+    return (
+        BacklogItem.objects.select_related("product", "assignee", "parent", "created_by")
+        .prefetch_related("labels", "acceptance_criteria")
+        .annotate(is_blocked=Exists(open_blockers))
+        .get(product=product, number=number)
+    )
+
+
+def item_blockers(item) -> QuerySet[Blocker]:
+    return item.blockers.select_related("created_by", "resolved_by").order_by("-since")
+
+
+# Fields whose changes the item page lists, in this order.
+HISTORY_FIELDS = [
+    "title",
+    "kind",
+    "status",
+    "parent_id",
+    "assignee_id",
+    "story_points",
+    "estimate_optimistic",
+    "estimate_likely",
+    "estimate_pessimistic",
+    "description",
+]
+
+
+def item_history(item, limit: int = 50) -> list[dict]:
+    """Who changed what and when, newest first: the item's field and label
+    changes and changes to its acceptance criteria. Compared in Python over
+    prefetched rows (not diff_against, which queries per pair)."""
+    records = list(item.history.select_related("history_user").order_by("-history_id")[: limit + 1])
+    labels_of = defaultdict(set)
+    label_rows = apps.get_model("backlog", "HistoricalBacklogItem_labels").objects.filter(
+        history_id__in=[r.history_id for r in records]
+    )
+    for history_id, label_id in label_rows.values_list("history_id", "label_id"):
+        labels_of[history_id].add(label_id)
+    people = {user.pk: str(user) for user in User.objects.filter(pk__in={r.assignee_id for r in records} - {None})}
+    label_names = dict(Label.objects.filter(product_id=item.product_id).values_list("pk", "name"))
+    epic_titles = dict(
+        BacklogItem.objects.filter(pk__in={r.parent_id for r in records} - {None}).values_list("pk", "title")
+    )
+    shown = {"assignee_id": people, "parent_id": epic_titles}
+    entries = []
+    for newer, older in zip(records[:limit], records[1:] + [None], strict=False):
+        if older is None or newer.history_type == "+":
+            entries.append(_entry(newer, [("", "created this item", "")]))
+            continue
+        changes = []
+        for field in HISTORY_FIELDS:
+            old, new = getattr(older, field), getattr(newer, field)
+            if old != new:
+                changes.append(_describe(field, old, new, shown))
+        old_labels, new_labels = labels_of[older.history_id], labels_of[newer.history_id]
+        if old_labels != new_labels:
+            added = ", ".join(sorted(label_names.get(pk, "?") for pk in new_labels - old_labels))
+            removed = ", ".join(sorted(label_names.get(pk, "?") for pk in old_labels - new_labels))
+            changes.append(("labels", f"removed {removed}" if removed else "", f"added {added}" if added else ""))
+        if changes:
+            entries.append(_entry(newer, changes))
+    criteria = AcceptanceCriterion.history.filter(item_id=item.pk).select_related("history_user")
+    for record in criteria.order_by("-history_id")[:limit]:
+        if record.history_type == "~":
+            verb = "ticked criterion" if record.met else "changed criterion"
+        else:
+            verb = "added criterion" if record.history_type == "+" else "removed criterion"
+        entries.append(_entry(record, [("", verb, record.text)]))
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return entries[:limit]
+
+
+def _entry(record, changes) -> dict:
+    return {"when": record.history_date, "who": record.history_user, "changes": changes}
+
+
+def _describe(field: str, old, new, shown: dict) -> tuple[str, str, str]:
+    if field in shown:
+        names = shown[field]
+        return (field.removesuffix("_id"), names.get(old, "–"), names.get(new, "–"))
+    model_field = BacklogItem._meta.get_field(field)
+    if model_field.choices:
+        labels = dict(model_field.choices)
+        return (model_field.verbose_name, labels.get(old, old), labels.get(new, new))
+    if field == "description":
+        return ("description", "", "edited")
+    return (model_field.verbose_name, _show(old), _show(new))
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def epic_progress(epic) -> dict:
+    """How far an epic is, by count and by points, leaving dropped children
+    out. Points are story points, else the likely value of the range."""
+    done = Q(status=BacklogItem.Status.DONE)
+    points = Coalesce("story_points", "estimate_likely")
+    totals = (
+        BacklogItem.objects.filter(parent=epic)
+        .exclude(status=BacklogItem.Status.DROPPED)
+        .aggregate(
+            count=Count("pk"),
+            done=Count("pk", filter=done),
+            points=Coalesce(Sum(points), Decimal(0)),
+            done_points=Coalesce(Sum(points, filter=done), Decimal(0)),
+            unestimated=Count("pk", filter=Q(story_points__isnull=True, estimate_likely__isnull=True)),
+        )
+    )
+    return {
+        **totals,
+        "done_share": round(100 * totals["done"] / totals["count"]) if totals["count"] else 0,
+        "points_share": round(100 * totals["done_points"] / totals["points"]) if totals["points"] else 0,
+    }
+
+
+def epics(product) -> QuerySet[BacklogItem]:
+    return BacklogItem.objects.filter(product=product, kind=BacklogItem.Kind.EPIC).order_by("rank")
+
+
+def product_labels(product) -> QuerySet[Label]:
+    return Label.objects.filter(product=product).order_by("name")
+
+
+def assignable_people(product) -> QuerySet[User]:
+    """Team members of the product (stakeholders are never assigned work)."""
+    return (
+        User.objects.filter(memberships__product=product, memberships__role__in=[role.value for role in TEAM])
+        .order_by("first_name", "username")
+        .distinct()
+    )
+
+
+def export_rows(items: QuerySet[BacklogItem]) -> Iterator[BacklogItem]:
+    """Items for a CSV export, fetched (and their labels prefetched) in chunks,
+    so memory stays flat however many there are."""
+    return items.iterator(chunk_size=EXPORT_CHUNK)

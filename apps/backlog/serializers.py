@@ -1,0 +1,192 @@
+"""API shapes of the backlog. Output serializers read; input serializers
+validate and resolve references within the product (epic by number, people
+by username, labels by name), then the view calls a service."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.accounts.models import User
+from apps.backlog import selectors, workflow
+from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Label
+        fields = ["id", "name", "color"]
+        read_only_fields = ["id"]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AcceptanceCriterion
+        fields = ["id", "text", "met"]
+        read_only_fields = ["id"]
+
+
+class CriterionUpdateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=500, required=False)
+    met = serializers.BooleanField(required=False)
+
+
+class BlockerSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Blocker
+        fields = ["id", "kind", "reason", "since", "resolved_at", "created_by", "resolved_by"]
+        read_only_fields = ["id", "since", "resolved_at", "created_by", "resolved_by"]
+
+
+class BacklogItemSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="number", read_only=True, help_text="Number of the epic.")
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    labels = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    expected_points = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
+    spread = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
+    is_highly_uncertain = serializers.BooleanField(read_only=True)
+    is_blocked = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = BacklogItem
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "title",
+            "description",
+            "status",
+            "parent",
+            "labels",
+            "assignee",
+            "story_points",
+            "estimate_optimistic",
+            "estimate_likely",
+            "estimate_pessimistic",
+            "expected_points",
+            "spread",
+            "is_highly_uncertain",
+            "is_blocked",
+            "version",
+            "created_at",
+            "updated_at",
+            "done_at",
+        ]
+        read_only_fields = fields
+
+
+class BacklogItemDetailSerializer(BacklogItemSerializer):
+    acceptance_criteria = CriterionSerializer(many=True, read_only=True)
+    blockers = BlockerSerializer(many=True, read_only=True)
+    allowed_statuses = serializers.SerializerMethodField()
+    definition_of_done = serializers.CharField(source="product.definition_of_done", read_only=True)
+
+    class Meta(BacklogItemSerializer.Meta):
+        fields = [
+            *BacklogItemSerializer.Meta.fields,
+            "acceptance_criteria",
+            "blockers",
+            "allowed_statuses",
+            "definition_of_done",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=BacklogItem.Status.choices)))
+    def get_allowed_statuses(self, item) -> list[str]:
+        return workflow.allowed_targets(item.status)
+
+
+class ProductScopedInput(serializers.Serializer):
+    """Resolves epics, people and labels within `context["product"]`."""
+
+    parent = serializers.SlugRelatedField(
+        slug_field="number",
+        queryset=BacklogItem.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="Number of the epic this item belongs to.",
+    )
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.none(), required=False, allow_null=True
+    )
+    labels = serializers.SlugRelatedField(slug_field="name", queryset=Label.objects.none(), many=True, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        product = self.context.get("product")
+        if product is not None:
+            self.fields["parent"].queryset = selectors.epics(product)
+            self.fields["assignee"].queryset = selectors.assignable_people(product)
+            self.fields["labels"].child_relation.queryset = selectors.product_labels(product)
+
+
+ESTIMATE = {"max_digits": 5, "decimal_places": 1, "min_value": 0, "required": False, "allow_null": True}
+
+
+class BacklogItemCreateSerializer(ProductScopedInput):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=BacklogItem.Kind.choices, default=BacklogItem.Kind.STORY)
+    description = serializers.CharField(required=False, allow_blank=True)
+    story_points = serializers.DecimalField(**ESTIMATE)
+    estimate_optimistic = serializers.DecimalField(**ESTIMATE)
+    estimate_likely = serializers.DecimalField(**ESTIMATE)
+    estimate_pessimistic = serializers.DecimalField(**ESTIMATE)
+    acceptance_criteria = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, help_text="Texts of the acceptance criteria."
+    )
+    at_top = serializers.BooleanField(default=False, help_text="Add at the top of the backlog instead of the bottom.")
+
+
+class BacklogItemUpdateSerializer(ProductScopedInput):
+    version = serializers.IntegerField(help_text="The version you edited; a stale one is refused with 409.")
+    title = serializers.CharField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=BacklogItem.Kind.choices, required=False)
+    status = serializers.ChoiceField(choices=BacklogItem.Status.choices, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    story_points = serializers.DecimalField(**ESTIMATE)
+    estimate_optimistic = serializers.DecimalField(**ESTIMATE)
+    estimate_likely = serializers.DecimalField(**ESTIMATE)
+    estimate_pessimistic = serializers.DecimalField(**ESTIMATE)
+
+
+class MoveSerializer(serializers.Serializer):
+    before = serializers.IntegerField(required=False, help_text="Number of the item to place this one before.")
+    after = serializers.IntegerField(required=False, help_text="Number of the item to place this one after.")
+    to = serializers.ChoiceField(choices=["top", "bottom"], required=False)
+
+    def validate(self, data):
+        if len(data) != 1:
+            raise serializers.ValidationError("Give exactly one of before, after or to.")
+        return data
+
+
+class BulkSerializer(ProductScopedInput):
+    items = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    status = serializers.ChoiceField(choices=BacklogItem.Status.choices, required=False)
+    add_label = serializers.SlugRelatedField(slug_field="name", queryset=Label.objects.none(), required=False)
+    remove_label = serializers.SlugRelatedField(slug_field="name", queryset=Label.objects.none(), required=False)
+    move_to_top = serializers.BooleanField(default=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["labels"], self.fields["parent"]
+        product = self.context.get("product")
+        if product is not None:
+            self.fields["add_label"].queryset = self.fields["remove_label"].queryset = selectors.product_labels(product)
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    when = serializers.DateTimeField()
+    who = serializers.CharField(allow_null=True)
+    changes = serializers.SerializerMethodField()
+
+    @extend_schema_field(HistoryChangeSerializer(many=True))
+    def get_changes(self, entry) -> list[dict]:
+        return [{"field": field, "old": old, "new": new} for field, old, new in entry["changes"]]
