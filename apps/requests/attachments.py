@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 
 from apps.requests import conf
 
@@ -46,8 +47,8 @@ def check_upload(upload) -> tuple[str, FileType]:
     if upload.size > conf.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             {
-                "attachments": f"“{name}” is {upload.size / conf.MB:.1f} MB; "
-                f"attachments may be at most {conf.ATTACHMENT_MAX_BYTES / conf.MB:.0f} MB."
+                "attachments": f"“{name}” is {filesizeformat(upload.size)}; "
+                f"attachments may be at most {filesizeformat(conf.ATTACHMENT_MAX_BYTES)}."
             }
         )
     if upload.size == 0:
@@ -64,7 +65,7 @@ def check_upload(upload) -> tuple[str, FileType]:
 
 def _content_matches(extension: str, file_type: FileType, head: bytes, upload) -> bool:
     if file_type.content_type.startswith("text/"):
-        return _is_utf8_text(head)
+        return _is_utf8_text(head, whole_file=upload.size <= len(head))
     if not head.startswith(file_type.signature):
         return False
     if extension == ".xlsx":
@@ -72,12 +73,12 @@ def _content_matches(extension: str, file_type: FileType, head: bytes, upload) -
     return True
 
 
-def _is_utf8_text(head: bytes) -> bool:
+def _is_utf8_text(head: bytes, *, whole_file: bool) -> bool:
     if b"\x00" in head:
         return False
     try:
         # Incremental, so a multi-byte character cut at the sniffing boundary is not an error.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole_file)
     except UnicodeDecodeError:
         return False
     return True

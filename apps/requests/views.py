@@ -52,9 +52,10 @@ def request_list(request, product_slug):
 @login_required
 def request_submit(request, product_slug):
     product = get_product(request.user, product_slug, Action.SUBMIT_REQUEST)
-    form = SubmitForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = SubmitForm(request.POST if posted else None, request.FILES if posted else None)
     status = 200
-    if request.method == "POST":
+    if posted:
         status = 400
         if form.is_valid():
             fields = dict(form.cleaned_data)
@@ -267,7 +268,7 @@ def notification_settings(request):
     preference = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(
         user=request.user
     )
-    form = NotificationPreferenceForm(request.POST or None, instance=preference)
+    form = NotificationPreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if request.method == "POST" and form.is_valid():
         services.notification_preference_set(actor=request.user, **form.cleaned_data)
         messages.success(request, "Your email setting is saved.")
