@@ -310,6 +310,8 @@ def answered(request, product_slug):
 
 
 def _no_referrer(response):
-    # The personal link is in the URL: keep it out of Referer headers.
-    response["Referrer-Policy"] = "no-referrer"
+    # The personal link is in the URL: keep it out of Referer headers sent to
+    # other sites ("no-referrer" would make the browser send Origin: null,
+    # which fails the CSRF check of the answer form).
+    response["Referrer-Policy"] = "same-origin"
     return response

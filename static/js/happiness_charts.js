@@ -12,7 +12,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   };
   const draw = (id, config) => {
     const canvas = document.getElementById(id);
-    if (canvas) new Chart(canvas, { ...config, options: { animation: false, plugins: { legend: { display: config.type !== "bar" } }, ...config.options } });
+    if (canvas) new Chart(canvas, { ...config, options: { animation: false, maintainAspectRatio: false, plugins: { legend: { display: config.type !== "bar" } }, ...config.options } });
   };
 
   const report = await get(section.dataset.reportUrl);

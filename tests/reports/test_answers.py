@@ -37,7 +37,7 @@ def test_the_link_shows_the_survey_without_signing_in(client, invitation):
     assertContains(response, "Quarterly happiness")
     assertContains(response, "Feature store: how satisfied are you?")
     assertContains(response, "anonymous")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_answering_stores_an_anonymous_response_and_marks_the_invitation(client, invitation):
