@@ -38,4 +38,16 @@ SCHEDULE: list[Entry] = [
         every=timedelta(hours=1),
         description="Sends each open round's one reminder to those who have not answered yet.",
     ),
+    Entry(
+        name="Stakeholder requests: send missed emails",
+        task="requests.send_pending_notifications",
+        every=timedelta(minutes=5),
+        description="Sends request emails whose on-commit task was lost; each email still goes out once.",
+    ),
+    Entry(
+        name="Stakeholder requests: tell watchers when delivery moves",
+        task="requests.refresh_expected_deliveries",
+        every=timedelta(minutes=15),
+        description="Recomputes expected delivery of accepted requests and emails watchers when it moved.",
+    ),
 ]
