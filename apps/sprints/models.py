@@ -98,7 +98,7 @@ class Sprint(models.Model):
         """Share of the committed points that were finished (closed sprints)."""
         if not self.committed_points:
             return None
-        return self.completed_committed_points / self.committed_points
+        return (self.completed_committed_points or 0) / self.committed_points
 
 
 class PersonCapacity(models.Model):

@@ -48,6 +48,7 @@ def sprint_list(product) -> QuerySet[Sprint]:
     """The product's sprints, newest first, with how many items each holds."""
     return (
         Sprint.objects.filter(product=product)
+        .select_related("product")
         .annotate(item_count=Count("sprint_items", filter=~Q(sprint_items__outcome=Outcome.REMOVED)))
         .order_by("-start_date", "-id")
     )
@@ -137,7 +138,7 @@ def velocity(product, last: int = 6) -> dict:
 # --- Items of a sprint ---------------------------------------------------------
 
 
-def _open_blocker():
+def open_blocker():
     return Exists(Blocker.objects.filter(item_id=OuterRef("item_id"), resolved_at__isnull=True))
 
 
@@ -148,7 +149,7 @@ def sprint_entries(sprint: Sprint, *, outcomes: Iterable[str] | None = None) -> 
         entries = entries.filter(outcome__in=list(outcomes))
     return list(
         entries.select_related("item", "item__assignee", "item__parent", "stage")
-        .annotate(blocked=_open_blocker())
+        .annotate(blocked=open_blocker())
         .order_by("item__rank")
     )
 

@@ -1,0 +1,144 @@
+"""Forms of the sprint pages: they parse input; the services decide and save."""
+
+from django import forms
+
+from apps.backlog.models import BacklogItem
+from apps.sprints.models import Sprint
+from apps.sprints.services import DECISIONS
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def posted(request):
+    """The submitted data of a POST, even an empty one (which `request.POST or None` would miss)."""
+    return request.POST if request.method == "POST" else None
+
+
+class SprintForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(
+        choices=Sprint.Kind.choices,
+        initial=Sprint.Kind.STANDARD,
+        help_text="A staged sprint is split into the product's stages (by default four weeks of data science).",
+    )
+    start_date = forms.DateField(widget=DATE)
+    end_date = forms.DateField(widget=DATE)
+    goal = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Markdown.")
+    capacity_points = forms.DecimalField(
+        required=False, min_value=0, max_digits=8, decimal_places=1, help_text="Points the team can take on."
+    )
+
+
+class SprintEditForm(SprintForm):
+    """Editing keeps the kind: stages are made when the sprint is created."""
+
+    kind = None
+
+
+class CapacityForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=None)
+    points = forms.DecimalField(min_value=0, max_digits=8, decimal_places=1)
+    days_off = forms.IntegerField(min_value=0, initial=0)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class BaseCapacityFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        return {"people": self.form_kwargs["people"]}
+
+
+CapacityFormSet = forms.formset_factory(CapacityForm, formset=BaseCapacityFormSet, extra=2)
+
+
+class CloseForm(forms.Form):
+    """One decision per unfinished item, and the planned sprint to carry them into."""
+
+    next_sprint = forms.ModelChoiceField(queryset=None, required=False, empty_label="A new sprint right after this one")
+
+    def __init__(self, *args, unfinished=(), planned=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_sprint"].queryset = planned
+        self.items = list(unfinished)
+        for entry in self.items:
+            self.fields[f"decision_{entry.item_id}"] = forms.ChoiceField(
+                label=str(entry.item), choices=list(DECISIONS.items()), widget=forms.RadioSelect, initial="carry_over"
+            )
+
+    def decisions(self) -> dict[int, str]:
+        return {entry.item_id: self.cleaned_data[f"decision_{entry.item_id}"] for entry in self.items}
+
+    def decision_fields(self):
+        return [(entry, self[f"decision_{entry.item_id}"]) for entry in self.items]
+
+
+class ReviewForm(forms.Form):
+    goal_met = forms.TypedChoiceField(
+        choices=[("", "Not decided"), ("yes", "Yes, the goal was met"), ("no", "No, the goal was not met")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
+    review_notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Feedback from the review",
+        help_text="Markdown.",
+    )
+
+
+class FindingForm(forms.Form):
+    finding = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What it answered",
+        help_text="An experiment or analysis that answered its question counts as delivered.",
+    )
+
+
+class StageForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    goal = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    start_date = forms.DateField(widget=DATE)
+    end_date = forms.DateField(widget=DATE)
+
+
+class StageCloseForm(forms.Form):
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason to close with unmet criteria",
+        help_text="Needed only when some exit criteria are not ticked.",
+    )
+
+
+class CriterionForm(forms.Form):
+    text = forms.CharField(max_length=300, label="New exit criterion")
+
+
+class TemplateStageForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    days = forms.IntegerField(min_value=1, max_value=56)
+    goal = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    exit_criteria = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One criterion per line."
+    )
+
+
+TemplateFormSet = forms.formset_factory(TemplateStageForm, extra=1, can_delete=True)
+
+
+class SettingsForm(forms.Form):
+    allow_parallel_sprints = forms.BooleanField(
+        required=False, help_text="Several teams may run sprints of this product at the same time."
+    )
+
+
+class MoveForm(forms.Form):
+    """A card dropped into another column of the board."""
+
+    item = forms.IntegerField()
+    status = forms.ChoiceField(choices=BacklogItem.Status.choices)
+    version = forms.IntegerField(required=False)

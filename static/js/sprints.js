@@ -1,0 +1,127 @@
+// Sprint pages: charts drawn from the app's JSON, drag-and-drop planning and
+// the board. Without JavaScript the tables and buttons still do everything.
+(() => {
+  const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+  function burndownChart(canvas, data) {
+    return new Chart(canvas, {
+      data: {
+        labels: data.days,
+        datasets: [
+          { type: "line", label: "Remaining", data: data.remaining, borderColor: css("--accent"), tension: 0, spanGaps: false },
+          { type: "line", label: "Ideal", data: data.ideal, borderColor: css("--muted"), borderDash: [6, 4], pointRadius: 0 },
+          { type: "bar", label: "Added scope", data: data.added, backgroundColor: "rgba(181, 71, 8, .45)" },
+          { type: "bar", label: "Removed scope", data: data.removed, backgroundColor: "rgba(102, 112, 133, .35)" },
+        ],
+      },
+      options: { animation: false, responsive: true, scales: { y: { beginAtZero: true, title: { display: true, text: "points" } } } },
+    });
+  }
+
+  function velocityChart(canvas, data) {
+    return new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.sprints.map((row) => row.name),
+        datasets: [
+          { label: "Committed", data: data.sprints.map((row) => row.committed), backgroundColor: "rgba(102, 112, 133, .45)" },
+          { label: "Completed", data: data.sprints.map((row) => row.completed), backgroundColor: css("--accent") },
+        ],
+      },
+      options: { animation: false, responsive: true, scales: { y: { beginAtZero: true, title: { display: true, text: "points" } } } },
+    });
+  }
+
+  function drawCharts(root) {
+    if (!window.Chart) return;
+    root.querySelectorAll("canvas[data-chart]").forEach(async (canvas) => {
+      const response = await fetch(canvas.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (!response.ok) return;
+      const data = await response.json();
+      (canvas.dataset.chart === "velocity" ? velocityChart : burndownChart)(canvas, data);
+      canvas.dataset.drawn = "1";
+    });
+  }
+
+  const csrfToken = () => JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+
+  async function post(url, values) {
+    const body = new URLSearchParams(values);
+    return fetch(url, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+    });
+  }
+
+  // Planning: drag between the backlog and the sprint (or its stages).
+  function initPlanning(root) {
+    const planning = root.querySelector("#planning") || (root.id === "planning" ? root : null);
+    if (!planning || !window.Sortable) return;
+    const send = (url, values) =>
+      htmx.ajax("POST", url, { target: "#planning", swap: "outerHTML", values });
+    planning.querySelectorAll(".plan-list").forEach((list) => {
+      if (list.dataset.closed) return;
+      Sortable.create(list, {
+        group: "plan",
+        sort: false,
+        filter: ".empty-note, button, select, input",
+        preventOnFilter: false,
+        onAdd(event) {
+          const item = event.item.dataset.item;
+          const to = event.to.dataset;
+          const from = event.from.dataset;
+          if (to.list === "backlog") send(planning.dataset.removeUrl, { item });
+          else if (from.list === "backlog") send(planning.dataset.addUrl, { item, stage: to.stage || "" });
+          else send(planning.dataset.stageUrl, { item, stage: to.stage || "" });
+        },
+      });
+    });
+  }
+
+  // Board: a card dropped in another column asks the server to change its
+  // status; if the workflow refuses, the card goes back and the reason shows.
+  function initBoard(root) {
+    const board = root.querySelector(".board[data-movable]");
+    if (!board || !window.Sortable) return;
+    const message = document.getElementById("board-message");
+    board.querySelectorAll(".card-list").forEach((list) => {
+      Sortable.create(list, {
+        group: `lane-${list.dataset.lane}`,
+        filter: "button, select, input, label",
+        preventOnFilter: false,
+        async onAdd(event) {
+          const card = event.item;
+          const snapBack = () => event.from.insertBefore(card, event.from.children[event.oldIndex] || null);
+          message.hidden = true;
+          const response = await post(board.dataset.moveUrl, {
+            item: card.dataset.item,
+            status: event.to.dataset.status,
+            version: card.dataset.version,
+          });
+          const text = await response.text();
+          if (!response.ok) {
+            snapBack();
+            message.textContent = text;
+            message.hidden = false;
+            return;
+          }
+          const fresh = document.createRange().createContextualFragment(text).firstElementChild;
+          card.replaceWith(fresh);
+        },
+      });
+    });
+  }
+
+  function init(root) {
+    drawCharts(root);
+    initPlanning(root);
+    initBoard(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    init(document);
+    document.body.addEventListener("htmx:afterSwap", (event) => initPlanning(event.detail.elt.parentElement || document));
+  });
+})();

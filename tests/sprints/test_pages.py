@@ -1,0 +1,466 @@
+"""The sprint pages: who sees what, the journeys, bad input and query counts."""
+
+from decimal import Decimal
+
+import pytest
+
+from apps.backlog.models import BacklogItem
+from apps.hypotheses.models import Assumption
+from apps.hypotheses.services import assumption_record
+from apps.sprints import services
+from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage
+from tests.sprints.conftest import reload
+from tests.sprints.factories import BacklogItemFactory, SprintFactory, SprintItemFactory
+from tests.utils import queries_of
+
+BASE = "/p/recommender/sprints/"
+
+
+@pytest.fixture
+def sprint(product, make_sprint):
+    return make_sprint(product, capacity_points=Decimal(10))
+
+
+@pytest.fixture
+def active(sprint, scrum_master, make_item, product):
+    for title, points in (("Clean data", 3), ("Train model", 5)):
+        services.sprint_item_add(actor=scrum_master, sprint=sprint, item=make_item(product, title, points))
+    return services.sprint_start(actor=scrum_master, sprint=sprint)
+
+
+def pages_of(sprint):
+    url = f"{BASE}{sprint.pk}/"
+    return [BASE, url, f"{url}board/", f"{url}review/"]
+
+
+@pytest.mark.parametrize("persona", ["pm", "scrum_master", "member"], indirect=True)
+def test_the_team_sees_the_sprint_pages(browser_client, persona, active):
+    client = browser_client.as_user(persona)
+    for url in pages_of(active):
+        assert client.get(url).status_code == 200, url
+
+
+def test_stakeholders_see_no_sprint_internals(browser_client, stakeholder, active):
+    client = browser_client.as_user(stakeholder)
+    for url in pages_of(active):
+        assert client.get(url).status_code == 403, url
+    assert "Sprints" not in client.get("/p/recommender/").content.decode()
+
+
+def test_outsiders_get_404(browser_client, outsider, active):
+    client = browser_client.as_user(outsider)
+    for url in pages_of(active):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_team_sees_the_sprints_tab(browser_client, member, product):
+    assert f'href="{BASE}"' in browser_client.as_user(member).get("/p/recommender/").content.decode()
+
+
+def test_a_sprint_of_another_product_is_404(browser_client, pm, outsider, other_product, make_sprint):
+    foreign = make_sprint(other_product)
+    assert browser_client.as_user(pm).get(f"{BASE}{foreign.pk}/").status_code == 404
+
+
+# --- Planning ---------------------------------------------------------------------
+
+
+def test_scrum_master_plans_a_sprint_from_the_form(browser_client, scrum_master, product):
+    response = browser_client.as_user(scrum_master).post(
+        f"{BASE}new/",
+        {"name": "Sprint 7", "kind": "standard", "start_date": "2026-03-02", "end_date": "2026-03-13", "goal": ""},
+    )
+    sprint = Sprint.objects.get()
+    assert response.status_code == 302 and response.url == f"{BASE}{sprint.pk}/plan/"
+
+
+def test_bad_sprint_dates_show_the_reason_and_save_nothing(browser_client, scrum_master, sprint):
+    client = browser_client.as_user(scrum_master)
+    overlapping = client.post(
+        f"{BASE}new/", {"name": "X", "kind": "standard", "start_date": "2026-03-04", "end_date": "2026-03-10"}
+    )
+    assert overlapping.status_code == 400
+    assert "overlap Sprint 1" in overlapping.content.decode()
+    backwards = client.post(
+        f"{BASE}new/", {"name": "X", "kind": "standard", "start_date": "2026-04-10", "end_date": "2026-04-01"}
+    )
+    assert backwards.status_code == 400
+    assert "cannot end before it starts" in backwards.content.decode()
+    assert Sprint.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["member", "stakeholder"], indirect=True)
+def test_only_leads_plan_start_and_close(browser_client, persona, sprint, make_item, product):
+    client = browser_client.as_user(persona)
+    item = make_item(product)
+    url = f"{BASE}{sprint.pk}/"
+    assert client.get(f"{BASE}new/").status_code == 403
+    assert client.get(f"{url}plan/").status_code == 403
+    assert client.post(f"{url}plan/add/", {"item": item.pk}).status_code == 403
+    assert client.post(f"{url}start/").status_code == 403
+    assert client.get(f"{url}close/").status_code == 403
+    assert not SprintItem.objects.exists() and reload(sprint).status == Sprint.Status.PLANNED
+
+
+def test_planning_page_shows_backlog_capacity_and_readiness_warnings(
+    browser_client, scrum_master, sprint, make_item, product
+):
+    ready = make_item(product, "Ready one", 4)
+    make_item(product, "Raw idea", None, status=BacklogItem.Status.NEW)
+    services.sprint_item_add(
+        actor=scrum_master, sprint=sprint, item=make_item(product, "Unready", 2, status=BacklogItem.Status.NEW)
+    )
+    page = browser_client.as_user(scrum_master).get(f"{BASE}{sprint.pk}/plan/").content.decode()
+    assert f"#{ready.number} Ready one" in page and "Raw idea" in page
+    assert "not marked ready" in page and "no estimate" in page
+    assert "1 item in the sprint is not ready" in page
+    assert "2</strong> points committed" in page and "10</strong> capacity" in page
+
+
+def test_pulling_items_in_and_out_with_htmx_answers_the_planning_fragment(
+    browser_client, scrum_master, sprint, make_item, product
+):
+    client = browser_client.as_user(scrum_master)
+    item = make_item(product, "Feature store", 3)
+    added = client.post(f"{BASE}{sprint.pk}/plan/add/", {"item": item.pk}, headers={"HX-Request": "true"})
+    assert added.status_code == 200
+    body = added.content.decode()
+    assert body.lstrip().startswith('<div id="planning"') and "<html" not in body
+    assert SprintItem.objects.filter(sprint=sprint, item=item).exists()
+    removed = client.post(f"{BASE}{sprint.pk}/plan/remove/", {"item": item.pk}, headers={"HX-Request": "true"})
+    assert removed.status_code == 200
+    assert not SprintItem.objects.exists()
+
+
+def test_committing_another_products_item_is_a_clear_400_fragment(
+    browser_client, scrum_master, sprint, make_item, other_product
+):
+    foreign = make_item(other_product)
+    response = browser_client.as_user(scrum_master).post(
+        f"{BASE}{sprint.pk}/plan/add/", {"item": foreign.pk}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    assert "No such item in this product" in response.content.decode()
+    assert not SprintItem.objects.exists()
+
+
+def test_garbage_planning_input_is_a_clear_message_not_a_500(browser_client, scrum_master, sprint):
+    client = browser_client.as_user(scrum_master)
+    response = client.post(
+        f"{BASE}{sprint.pk}/plan/add/", {"item": "abc", "stage": "x"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    assert client.post(f"{BASE}{sprint.pk}/plan/remove/", {"item": ""}).status_code == 302
+
+
+def test_per_person_capacity_form_sets_the_team_capacity(browser_client, scrum_master, member, sprint):
+    response = browser_client.as_user(scrum_master).post(
+        f"{BASE}{sprint.pk}/plan/capacity/",
+        {
+            "capacity-TOTAL_FORMS": "2",
+            "capacity-INITIAL_FORMS": "0",
+            "capacity-0-person": member.pk,
+            "capacity-0-points": "8",
+            "capacity-0-days_off": "1",
+            "capacity-1-person": "",
+            "capacity-1-points": "",
+            "capacity-1-days_off": "0",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert reload(sprint).capacity_points == Decimal("6.4")  # 8 * 4/5 working days
+
+
+def test_starting_from_the_page_and_a_second_start_is_refused(browser_client, scrum_master, sprint):
+    client = browser_client.as_user(scrum_master)
+    assert client.post(f"{BASE}{sprint.pk}/start/").url == f"{BASE}{sprint.pk}/board/"
+    assert reload(sprint).status == Sprint.Status.ACTIVE
+    again = client.post(f"{BASE}{sprint.pk}/start/", follow=True)
+    assert "already active" in again.content.decode()
+
+
+# --- Board ----------------------------------------------------------------------
+
+
+def test_members_move_cards_through_the_workflow(browser_client, member, active):
+    entry = SprintItem.objects.filter(sprint=active).select_related("item").first()
+    response = browser_client.as_user(member).post(
+        f"{BASE}{active.pk}/board/move/",
+        {"item": entry.item_id, "status": "in_progress", "version": entry.item.version},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert 'data-status="in_progress"' in response.content.decode()
+    assert BacklogItem.objects.get(pk=entry.item_id).status == "in_progress"
+
+
+def test_an_illegal_move_is_refused_with_the_reason(browser_client, member, active):
+    entry = SprintItem.objects.filter(sprint=active).select_related("item").first()
+    response = browser_client.as_user(member).post(
+        f"{BASE}{active.pk}/board/move/", {"item": entry.item_id, "status": "done"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    assert "cannot go from Ready to Done" in response.content.decode()
+    assert BacklogItem.objects.get(pk=entry.item_id).status == "ready"
+
+
+def test_a_stale_card_move_is_a_409(browser_client, member, active):
+    entry = SprintItem.objects.filter(sprint=active).select_related("item").first()
+    response = browser_client.as_user(member).post(
+        f"{BASE}{active.pk}/board/move/",
+        {"item": entry.item_id, "status": "in_progress", "version": entry.item.version - 1},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 409
+    assert BacklogItem.objects.get(pk=entry.item_id).status == "ready"
+
+
+def test_without_javascript_a_move_comes_back_to_the_board(browser_client, member, active):
+    entry = SprintItem.objects.filter(sprint=active).first()
+    response = browser_client.as_user(member).post(
+        f"{BASE}{active.pk}/board/move/", {"item": entry.item_id, "status": "in_progress"}
+    )
+    assert response.status_code == 302 and response.url == f"{BASE}{active.pk}/board/"
+
+
+def test_stakeholders_cannot_move_cards(browser_client, stakeholder, active):
+    entry = SprintItem.objects.filter(sprint=active).first()
+    response = browser_client.as_user(stakeholder).post(
+        f"{BASE}{active.pk}/board/move/", {"item": entry.item_id, "status": "in_progress"}
+    )
+    assert response.status_code == 403
+    assert BacklogItem.objects.get(pk=entry.item_id).status == "ready"
+
+
+def test_board_marks_blocked_cards_and_groups_by_assignee(browser_client, member, active):
+    from django.utils import timezone
+
+    from apps.backlog.models import Blocker
+
+    entry = SprintItem.objects.filter(sprint=active).select_related("item").first()
+    Blocker.objects.create(item=entry.item, reason="Waiting for data access", since=timezone.now())
+    BacklogItem.objects.filter(pk=entry.item_id).update(assignee=member)
+    page = browser_client.as_user(member).get(f"{BASE}{active.pk}/board/?lanes=assignee").content.decode()
+    assert "board-card blocked" in page and "Blocked" in page
+    assert str(member) in page and "Unassigned" in page
+
+
+def test_board_queries_do_not_grow_with_cards(browser_client, member, product, django_assert_num_queries):
+    sprint = SprintFactory(product=product, status=Sprint.Status.ACTIVE)
+    SprintItemFactory(sprint=sprint)
+    client = browser_client.as_user(member)
+    url = f"{BASE}{sprint.pk}/board/?lanes=epic"
+    with_one = queries_of(lambda: client.get(url))
+    epic = BacklogItemFactory(product=product, kind=BacklogItem.Kind.EPIC)
+    for _ in range(15):
+        SprintItemFactory(sprint=sprint, item=BacklogItemFactory(product=product, parent=epic, assignee=member))
+    with django_assert_num_queries(with_one):
+        assert client.get(url).status_code == 200
+
+
+# --- Close and review -------------------------------------------------------------
+
+
+def test_closing_screen_carries_one_item_over_and_returns_the_other(browser_client, scrum_master, active):
+    entries = list(SprintItem.objects.filter(sprint=active).order_by("item__rank"))
+    client = browser_client.as_user(scrum_master)
+    page = client.get(f"{BASE}{active.pk}/close/").content.decode()
+    assert "Clean data" in page and "Train model" in page
+    response = client.post(
+        f"{BASE}{active.pk}/close/",
+        {
+            f"decision_{entries[0].item_id}": "carry_over",
+            f"decision_{entries[1].item_id}": "backlog",
+            "next_sprint": "",
+        },
+    )
+    assert response.status_code == 302
+    assert reload(active).status == Sprint.Status.CLOSED
+    next_sprint = Sprint.objects.exclude(pk=active.pk).get()
+    assert list(SprintItem.objects.filter(sprint=next_sprint).values_list("item_id", flat=True)) == [entries[0].item_id]
+
+
+def test_closing_without_decisions_shows_what_is_missing(browser_client, scrum_master, active):
+    response = browser_client.as_user(scrum_master).post(f"{BASE}{active.pk}/close/", {})
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert reload(active).status == Sprint.Status.ACTIVE
+
+
+def test_closing_a_closed_sprint_from_the_page_says_so(browser_client, scrum_master, active):
+    entries = SprintItem.objects.filter(sprint=active)
+    services.sprint_close(actor=scrum_master, sprint=active, decisions={e.item_id: "backlog" for e in entries})
+    response = browser_client.as_user(scrum_master).post(f"{BASE}{active.pk}/close/", {}, follow=True)
+    assert "is closed; only a running sprint closes" in response.content.decode()
+
+
+def test_review_records_goal_notes_and_intermediate_deliveries(browser_client, scrum_master, member, active):
+    entry = SprintItem.objects.filter(sprint=active).first()
+    client = browser_client.as_user(member)
+    assert (
+        client.post(
+            f"{BASE}{active.pk}/items/{entry.item_id}/finding/", {"finding": "Clean data lifts AUC by 2 points"}
+        ).status_code
+        == 302
+    )
+    assert client.post(f"{BASE}{active.pk}/review/", {"goal_met": "yes"}).status_code == 403
+    lead = browser_client.as_user(scrum_master)
+    assert (
+        lead.post(
+            f"{BASE}{active.pk}/review/", {"goal_met": "yes", "review_notes": "Stakeholders **liked** it"}
+        ).status_code
+        == 302
+    )
+    page = lead.get(f"{BASE}{active.pk}/review/").content.decode()
+    assert "Intermediate deliveries" in page and "Clean data lifts AUC" in page
+    assert "Goal met." in page and "<strong>liked</strong>" in page
+    assert reload(active).goal_met is True
+
+
+# --- Stages and assumptions --------------------------------------------------------
+
+
+@pytest.fixture
+def staged(product, make_sprint, scrum_master):
+    sprint = make_sprint(product, "Churn", days=28, kind=Sprint.Kind.STAGED)
+    return services.sprint_start(actor=scrum_master, sprint=sprint)
+
+
+def test_members_tick_exit_criteria_with_htmx_but_cannot_close_stages(browser_client, member, staged):
+    stage = staged.stages.first()
+    criterion = stage.exit_criteria.first()
+    client = browser_client.as_user(member)
+    url = f"{BASE}{staged.pk}/stages/{stage.pk}/"
+    ticked = client.post(f"{url}criteria/{criterion.pk}/", {"met": "on"}, headers={"HX-Request": "true"})
+    assert ticked.status_code == 200 and 'id="checklist"' in ticked.content.decode()
+    assert ExitCriterion.objects.get(pk=criterion.pk).met
+    assert client.post(f"{url}close/", {"override_reason": "x"}).status_code == 403
+    assert not SprintStage.objects.get(pk=stage.pk).is_closed
+
+
+def test_a_stage_closes_from_its_page_only_with_criteria_or_a_reason(browser_client, scrum_master, staged):
+    stage = staged.stages.first()
+    client = browser_client.as_user(scrum_master)
+    url = f"{BASE}{staged.pk}/stages/{stage.pk}/"
+    refused = client.post(f"{url}close/", {"override_reason": ""})
+    assert refused.status_code == 400 and "Not met yet" in refused.content.decode()
+    assert client.post(f"{url}close/", {"override_reason": "Access approval takes weeks"}).status_code == 302
+    assert SprintStage.objects.get(pk=stage.pk).is_closed
+
+
+def test_stage_page_shows_its_items_checklist_and_burndown(browser_client, member, staged):
+    stage = staged.stages.first()
+    page = browser_client.as_user(member).get(f"{BASE}{staged.pk}/stages/{stage.pk}/").content.decode()
+    assert "Data quality checked and documented" in page
+    assert f'data-url="/api/v1/products/recommender/sprints/{staged.pk}/stages/{stage.pk}/burndown/"' in page
+    assert "0 of 3 met" in page
+
+
+def test_members_record_and_mark_assumptions_and_the_sprint_shows_the_cost(
+    browser_client, member, scrum_master, staged
+):
+    client = browser_client.as_user(member)
+    response = client.post(
+        f"/p/recommender/hypotheses/sprints/{staged.pk}/assumptions/",
+        {"text": "Labels are reliable", "category": "data_quality"},
+    )
+    assert response.status_code == 302
+    assumption = Assumption.objects.get()
+    wrong_url = f"/p/recommender/hypotheses/assumptions/{assumption.pk}/wrong/"
+    form = client.get(wrong_url).content.decode()
+    assert 'value="sprint"' not in form, "members may only send follow-ups to the backlog"
+    posted = client.post(
+        wrong_url,
+        {
+            "note": "20% of labels are noise",
+            "place": "backlog",
+            "follow_ups-TOTAL_FORMS": "1",
+            "follow_ups-INITIAL_FORMS": "0",
+            "follow_ups-0-title": "Relabel a gold set",
+            "follow_ups-0-kind": "task",
+            "follow_ups-0-story_points": "5",
+        },
+    )
+    assert posted.status_code == 302
+    page = client.get(f"{BASE}{staged.pk}/").content.decode()
+    assert "Relabel a gold set" in page and "5 points" in page
+
+
+def test_a_wrong_mark_without_a_note_is_refused(browser_client, member, staged):
+    assumption = assumption_record(actor=member, sprint=staged, text="Enough GPUs", category="effort")
+    response = browser_client.as_user(member).post(
+        f"/p/recommender/hypotheses/assumptions/{assumption.pk}/wrong/",
+        {"note": "", "place": "backlog", "follow_ups-TOTAL_FORMS": "0", "follow_ups-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 400
+    assert Assumption.objects.get().status == Assumption.Status.OPEN
+
+
+def test_stakeholders_cannot_touch_assumptions(browser_client, stakeholder, member, staged):
+    assumption = assumption_record(actor=member, sprint=staged, text="Enough GPUs", category="effort")
+    client = browser_client.as_user(stakeholder)
+    assert client.post(f"/p/recommender/hypotheses/assumptions/{assumption.pk}/held/").status_code == 403
+    assert client.get(f"/p/recommender/hypotheses/assumptions/{assumption.pk}/wrong/").status_code == 403
+    assert Assumption.objects.get().status == Assumption.Status.OPEN
+
+
+def test_settings_edit_the_stage_template_and_only_the_pm_allows_parallel_sprints(
+    browser_client, pm, scrum_master, product
+):
+    data = {
+        "stages-TOTAL_FORMS": "2",
+        "stages-INITIAL_FORMS": "0",
+        "stages-0-name": "Explore",
+        "stages-0-days": "5",
+        "stages-0-exit_criteria": "Data profiled",
+        "stages-1-name": "Ship",
+        "stages-1-days": "5",
+        "allow_parallel_sprints": "on",
+    }
+    assert browser_client.as_user(scrum_master).post(f"{BASE}settings/", data).status_code == 302
+    from apps.sprints.models import SprintSettings, StageTemplate
+
+    assert list(StageTemplate.objects.values_list("name", flat=True)) == ["Explore", "Ship"]
+    assert not SprintSettings.objects.filter(allow_parallel_sprints=True).exists()
+    assert browser_client.as_user(pm).post(f"{BASE}settings/", data).status_code == 302
+    assert SprintSettings.objects.get().allow_parallel_sprints
+
+
+# --- Lists and detail: constant queries ---------------------------------------------
+
+
+def test_sprint_list_queries_do_not_grow_with_sprints(browser_client, member, product, django_assert_num_queries):
+    client = browser_client.as_user(member)
+    SprintFactory(
+        product=product,
+        status=Sprint.Status.CLOSED,
+        committed_points=5,
+        completed_points=4,
+        completed_committed_points=4,
+    )
+    SprintItemFactory(sprint=SprintFactory(product=product, status=Sprint.Status.ACTIVE))
+    with_two = queries_of(lambda: client.get(BASE))
+    for n in range(12):
+        closed = SprintFactory(product=product, status=Sprint.Status.CLOSED, committed_points=n, completed_points=n)
+        SprintItemFactory(sprint=closed)
+        SprintItemFactory(sprint=SprintFactory(product=product, status=Sprint.Status.PLANNED))
+    with django_assert_num_queries(with_two):
+        page = client.get(BASE)
+    assert page.status_code == 200 and page.content.decode().count("status-closed") == 13
+
+
+def test_sprint_detail_queries_do_not_grow_with_items(
+    browser_client, member, product, staged, django_assert_num_queries
+):
+    client = browser_client.as_user(member)
+    assumption_record(actor=member, sprint=staged, text="A", category="effort")
+    SprintItemFactory(sprint=staged, stage=staged.stages.first())
+    with_one = queries_of(lambda: client.get(f"{BASE}{staged.pk}/"))
+    for stage in staged.stages.all():
+        for _ in range(4):
+            SprintItemFactory(sprint=staged, stage=stage)
+    for n in range(5):
+        assumption_record(actor=member, sprint=staged, text=f"More {n}", category="effort")
+    with django_assert_num_queries(with_one):
+        assert client.get(f"{BASE}{staged.pk}/").status_code == 200
