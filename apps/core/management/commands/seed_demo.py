@@ -40,7 +40,7 @@ PRODUCTS = [
 ]
 
 # Apps whose demo module adds data on top of the products and people above.
-DEMO_MODULES: list[str] = []
+DEMO_MODULES: list[str] = ["apps.reports.demo"]
 
 
 class Command(BaseCommand):
