@@ -168,6 +168,26 @@ def item_edit(
 
 
 @transaction.atomic
+def item_groom(
+    *,
+    actor: User,
+    item: BacklogItem,
+    expected_version: int,
+    criteria: Iterable[str] = (),
+    mark_ready: bool = False,
+    **estimate,
+) -> BacklogItem:
+    """Complete an item in grooming: add acceptance criteria, set the
+    estimate and, if asked, mark it ready; all of it or none of it."""
+    item = item_update(actor=actor, item=item, expected_version=expected_version, **estimate)
+    for text in criteria:
+        criterion_add(actor=actor, item=item, text=text)
+    if mark_ready:
+        item = item_set_status(actor=actor, item=item, status=BacklogItem.Status.READY)
+    return item
+
+
+@transaction.atomic
 def item_move(
     *, actor: User, item: BacklogItem, before: BacklogItem | None = None, after: BacklogItem | None = None
 ) -> BacklogItem:

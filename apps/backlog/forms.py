@@ -1,0 +1,137 @@
+from django import forms
+
+from apps.backlog import selectors
+from apps.backlog.models import BacklogItem, Blocker, Label
+
+POINTS = {"max_digits": 5, "decimal_places": 1, "min_value": 0, "required": False}
+
+
+class QuickAddForm(forms.Form):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"placeholder": "New item title"}))
+    kind = forms.ChoiceField(choices=BacklogItem.Kind.choices, initial=BacklogItem.Kind.STORY)
+    at_top = forms.BooleanField(required=False, label="at the top")
+
+
+class ProductScopedForm(forms.Form):
+    """Choices limited to the product: its epics, its team, its labels."""
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "parent" in self.fields:
+            self.fields["parent"].queryset = selectors.epics(product)
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = selectors.assignable_people(product)
+        if "labels" in self.fields:
+            self.fields["labels"].queryset = selectors.product_labels(product)
+
+
+class WorkForm(ProductScopedForm):
+    """What a team member may change: status, estimates, assignee. Used by the
+    inline controls of the backlog and by the item page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=BacklogItem.Status.choices, required=False)
+    story_points = forms.DecimalField(**POINTS)
+    estimate_optimistic = forms.DecimalField(label="Optimistic", **POINTS)
+    estimate_likely = forms.DecimalField(label="Likely", **POINTS)
+    estimate_pessimistic = forms.DecimalField(label="Pessimistic", **POINTS)
+    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="nobody")
+
+    def changes(self) -> dict:
+        """Only the fields the request carried, so a control that sends one field changes one field."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self.data and name != "version"}
+
+
+class ItemForm(ProductScopedForm):
+    """Everything about an item, for PM and scrum master."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=BacklogItem.Kind.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False, help_text="Markdown.")
+    parent = forms.ModelChoiceField(queryset=None, required=False, label="Epic")
+    labels = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+    assignee = forms.ModelChoiceField(queryset=None, required=False)
+    story_points = forms.DecimalField(**POINTS)
+    estimate_optimistic = forms.DecimalField(label="Optimistic", **POINTS)
+    estimate_likely = forms.DecimalField(label="Likely", **POINTS)
+    estimate_pessimistic = forms.DecimalField(label="Pessimistic", **POINTS)
+
+    @classmethod
+    def initial_for(cls, item: BacklogItem) -> dict:
+        fields = ["version", "title", "kind", "description", "parent", "assignee", "story_points"]
+        fields += ["estimate_optimistic", "estimate_likely", "estimate_pessimistic"]
+        return {**{name: getattr(item, name) for name in fields}, "labels": list(item.labels.all())}
+
+
+class GroomForm(forms.Form):
+    """Complete an item in the grooming session: criteria, estimate, ready."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    criteria = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "One acceptance criterion per line"}),
+        required=False,
+        label="New acceptance criteria",
+    )
+    story_points = forms.DecimalField(**POINTS)
+    estimate_optimistic = forms.DecimalField(label="Optimistic", **POINTS)
+    estimate_likely = forms.DecimalField(label="Likely", **POINTS)
+    estimate_pessimistic = forms.DecimalField(label="Pessimistic", **POINTS)
+    mark_ready = forms.BooleanField(required=False, label="Mark ready")
+
+    def estimate_changes(self) -> dict:
+        names = ["story_points", "estimate_optimistic", "estimate_likely", "estimate_pessimistic"]
+        return {name: self.cleaned_data[name] for name in names}
+
+    def criteria_lines(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["criteria"].splitlines() if line.strip()]
+
+
+class CriterionForm(forms.Form):
+    text = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"placeholder": "Acceptance criterion"}))
+
+
+class BlockerForm(forms.Form):
+    kind = forms.ChoiceField(choices=Blocker.Kind.choices, initial=Blocker.Kind.DATA_ACCESS)
+    reason = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"placeholder": "What is it waiting for?"}))
+
+
+class LabelForm(forms.ModelForm):
+    class Meta:
+        model = Label
+        fields = ["name", "color"]
+        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
+
+
+class BulkForm(ProductScopedForm):
+    """One change applied to the selected items (checkboxes named "items")."""
+
+    ACTIONS = [
+        ("status", "Set status"),
+        ("assignee", "Assign to"),
+        ("add_label", "Add label"),
+        ("remove_label", "Remove label"),
+        ("move_to_top", "Move to top"),
+    ]
+    items = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": "Select items first."})
+    action = forms.ChoiceField(choices=ACTIONS)
+    status = forms.ChoiceField(choices=BacklogItem.Status.choices, required=False)
+    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="nobody")
+    labels = forms.ModelChoiceField(queryset=None, required=False, label="Label")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any number may be sent; the service reports those not in this backlog.
+        self.fields["items"].valid_value = lambda value: str(value).isdigit()
+
+    def service_arguments(self) -> dict:
+        action, data = self.cleaned_data["action"], self.cleaned_data
+        if action in ("add_label", "remove_label") and data["labels"] is None:
+            raise forms.ValidationError("Choose a label.")
+        return {
+            "status": {"status": data["status"] or None},
+            "assignee": {"assignee": data["assignee"]},
+            "add_label": {"add_label": data["labels"]},
+            "remove_label": {"remove_label": data["labels"]},
+            "move_to_top": {"move_to_top": True},
+        }[action]
