@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -53,6 +53,14 @@ def _item(product, number: int) -> BacklogItem:
         raise Http404(f"No item #{number} in this backlog.") from None
 
 
+def _filters(request, product) -> BacklogItemFilter:
+    """The FilterSet over the URL's filters; empty values (an "any" choice) mean no filter."""
+    data = QueryDict(mutable=True)
+    for key in FILTER_KEYS:
+        data.setlist(key, [value for value in request.GET.getlist(key) if value])
+    return BacklogItemFilter(data, queryset=selectors.backlog_items(product))
+
+
 def _row_context(request, product) -> dict:
     """What every backlog row needs besides its item: computed once per page."""
     return {
@@ -68,7 +76,7 @@ def backlog(request, product_slug):
     """The ordered backlog, filtered by the URL, loaded PAGE_SIZE rows at a
     time after the rank in `after` (keyset, so page 200 is as fast as page 1)."""
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
-    filters = BacklogItemFilter(request.GET, queryset=selectors.backlog_items(product))
+    filters = _filters(request, product)
     status = 200 if filters.is_valid() else 400
     items = filters.qs if status == 200 else selectors.backlog_items(product).none()
     after = request.GET.get("after", "")
@@ -232,7 +240,7 @@ class _Echo:
 def export_csv(request, product_slug):
     """The filtered backlog as CSV, streamed row by row in constant memory."""
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
-    filters = BacklogItemFilter(request.GET, queryset=selectors.backlog_items(product))
+    filters = _filters(request, product)
     if not filters.is_valid():
         return HttpResponse(
             "Bad filter: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in filters.errors.items()),

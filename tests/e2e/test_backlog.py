@@ -1,0 +1,77 @@
+"""The PM's backlog journey in a real browser: add items, drag one to the
+top and see the order survive a reload, label and filter, groom an item ready."""
+
+import re
+
+from playwright.sync_api import expect
+
+from apps.backlog.models import BacklogItem
+from tests.backlog.factories import LabelFactory
+
+
+def titles(page) -> list[str]:
+    return [text.strip() for text in page.locator("#backlog-rows tr[data-number] td.title > a").all_inner_texts()]
+
+
+def test_pm_builds_orders_filters_and_grooms_the_backlog(sign_in, pm, product):
+    LabelFactory(product=product, name="ml", color="#3657c9")
+    page = sign_in(pm)
+    page.goto(f"/p/{product.slug}/")
+    page.get_by_role("link", name="Backlog").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Backlog")
+
+    for title in ["Baseline model", "Feature store", "Drift alerts"]:
+        page.get_by_label("New item title").fill(title)
+        page.get_by_label("New item title").press("Enter")
+        expect(page.locator("#backlog-rows")).to_contain_text(title)
+    assert titles(page) == ["Baseline model", "Feature store", "Drift alerts"]
+
+    # Drag the last item onto the first row's place.
+    last = page.locator("#backlog-rows tr[data-number]").nth(2)
+    first = page.locator("#backlog-rows tr[data-number]").nth(0)
+    with page.expect_response(re.compile(r"/move/$")) as moved:
+        last.locator(".drag").drag_to(first, target_position={"x": 20, "y": 2})
+    assert moved.value.status == 204
+    page.reload()
+    assert titles(page) == ["Drift alerts", "Baseline model", "Feature store"]
+
+    # The keyboard alternative: move "Feature store" up one place.
+    number = BacklogItem.objects.get(title="Feature store").number
+    with page.expect_response(re.compile(r"/move/$")):
+        page.get_by_role("button", name=f"Move #{number} up").click()
+    page.reload()
+    assert titles(page) == ["Drift alerts", "Feature store", "Baseline model"]
+
+    # Label two items in bulk, then filter by the label.
+    for title in ["Baseline model", "Drift alerts"]:
+        item = BacklogItem.objects.get(title=title)
+        page.get_by_label(f"Select #{item.number}").check()
+    page.get_by_label("Bulk action", exact=True).select_option("add_label")
+    page.get_by_label("Bulk label").select_option(label="ml")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("status").first).to_contain_text("Updated 2 items")
+    page.get_by_label("Label", exact=True).select_option("ml")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"label=ml"))
+    assert titles(page) == ["Drift alerts", "Baseline model"]
+
+    # Grooming: complete the top item and mark it ready.
+    page.get_by_role("link", name="Grooming").click()
+    card = page.get_by_role("article", name=re.compile("Drift alerts"))
+    expect(card).to_contain_text("Missing: acceptance criteria and an estimate")
+    card.get_by_label("New acceptance criteria").fill("Alert within 1 h of a PSI above 0.2")
+    card.get_by_label("Points").fill("5")
+    card.get_by_label("Mark ready").check()
+    card.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("article", name=re.compile("Drift alerts"))).to_contain_text("Ready ✓")
+    assert BacklogItem.objects.get(title="Drift alerts").status == BacklogItem.Status.READY
+
+
+def test_a_refused_inline_edit_shows_the_reason_in_the_row(sign_in, member, product):
+    BacklogItem.objects.create(product=product, number=1, rank=1, title="Churn model", status="in_progress")
+    page = sign_in(member)
+    page.goto(f"/p/{product.slug}/backlog/")
+    BacklogItem.objects.filter(number=1).update(version=2)  # someone else saved it meanwhile
+    page.get_by_label("Status of #1").select_option("in_review")
+    expect(page.locator("#item-1")).to_contain_text("changed by someone else")
+    expect(page.get_by_label("Move #1 up")).to_have_count(0)  # members do not reorder
