@@ -73,6 +73,11 @@ def get_request(user, product_slug: str, number: int, action: Action = Action.VI
     return stakeholder_request
 
 
+def requests_from_item(item) -> QuerySet[StakeholderRequest]:
+    """The requests accepted into (or delivered by) a backlog item, for the team's item page."""
+    return item.stakeholder_requests.select_related("product", "requester").order_by("number")
+
+
 def public_thread(stakeholder_request: StakeholderRequest) -> QuerySet[Comment]:
     return stakeholder_request.comments.filter(internal=False).select_related("author")
 

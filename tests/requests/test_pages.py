@@ -393,3 +393,20 @@ def test_the_request_page_runs_a_fixed_number_of_queries(
         services.vote_add(actor=UserFactory(), stakeholder_request=new_request)
     with django_assert_num_queries(with_one):
         client.get(new_request.get_absolute_url())
+
+
+def test_the_backlog_item_page_links_the_requests_it_came_from(browser_client, pm, member, new_request):
+    accepted = services.request_accept(actor=pm, stakeholder_request=new_request)
+    item_url = accepted.backlog_item.get_absolute_url()
+    response = browser_client.as_user(member).get(item_url)
+    assertContains(response, f'From stakeholder request <a href="{accepted.get_absolute_url()}">')
+
+
+def test_the_request_link_tag_shows_nothing_to_roles_outside_the_team(new_request, pm):
+    from apps.accounts.models import Role
+    from apps.requests.templatetags.request_links import linked_requests
+
+    accepted = services.request_accept(actor=pm, stakeholder_request=new_request)
+    assert list(linked_requests(accepted.backlog_item, Role.SCRUM_MASTER)["linked"]) == [accepted]
+    assert linked_requests(accepted.backlog_item, Role.STAKEHOLDER)["linked"] == []
+    assert linked_requests(accepted.backlog_item, None)["linked"] == []

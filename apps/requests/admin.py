@@ -1,0 +1,70 @@
+"""Admin for operators: read and search requests and the email outbox.
+Decisions are taken in the portal, where they notify people."""
+
+from django.contrib import admin
+
+from apps.requests.models import (
+    Comment,
+    Notification,
+    NotificationPreference,
+    RequestEvent,
+    StakeholderRequest,
+    TriageSettings,
+)
+
+
+class CommentInline(admin.TabularInline):
+    model = Comment
+    extra = 0
+    fields = ["author", "internal", "body", "created_at"]
+    readonly_fields = fields
+
+
+class EventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    fields = ["kind", "old_status", "new_status", "old_date", "new_date", "note", "actor", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(StakeholderRequest)
+class StakeholderRequestAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "product", "requester", "status", "urgency", "visibility", "created_at"]
+    list_filter = ["status", "urgency", "visibility", "product"]
+    search_fields = ["title", "problem", "requester__username"]
+    list_select_related = ["product", "requester"]
+    readonly_fields = [
+        "product",
+        "number",
+        "requester",
+        "status",
+        "backlog_item",
+        "duplicate_of",
+        "expected_delivery",
+        "first_response_at",
+        "decided_at",
+        "delivered_at",
+        "version",
+    ]
+    inlines = [CommentInline, EventInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "recipient", "created_at", "sent_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["recipient"]
+    readonly_fields = ["event", "recipient", "created_at", "sent_at"]
+
+
+@admin.register(TriageSettings)
+class TriageSettingsAdmin(admin.ModelAdmin):
+    list_display = ["product", "response_target_days"]
+    list_select_related = ["product"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_on_request_updates"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
