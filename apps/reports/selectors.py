@@ -1,11 +1,12 @@
 """Reads about surveys and reports that the pages and the API share."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from apps.backlog.models import BacklogItem
-from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Survey, SurveyRound
+from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Response, Survey, SurveyRound
 
 
 def surveys_of(product) -> QuerySet[Survey]:
@@ -33,13 +34,20 @@ def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
     return (
         rounds.select_related("survey")
         .annotate(
-            response_count=Count("responses", distinct=True),
+            response_count=_response_count(),
             has_report=Exists(HappinessReport.objects.filter(round=OuterRef("pk"))),
             happiness_mean=_headline("happiness", "mean"),
             nps_score=_headline("nps", "score"),
         )
         .order_by("-opened_at", "-pk")
     )
+
+
+def _response_count() -> Subquery:
+    # A subquery, not a join: a GROUP BY over responses would also re-read the
+    # snapshot JSON once per answer.
+    counts = Response.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counts.values("n")), 0)
 
 
 def _headline(figure: str, key: str) -> KeyTextTransform:
@@ -49,7 +57,7 @@ def _headline(figure: str, key: str) -> KeyTextTransform:
 
 def round_of(product, round_id: int) -> SurveyRound:
     return get_object_or_404(
-        SurveyRound.objects.select_related("survey__product").annotate(response_count=Count("responses")),
+        SurveyRound.objects.select_related("survey__product").annotate(response_count=_response_count()),
         survey__product=product,
         pk=round_id,
     )
