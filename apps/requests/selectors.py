@@ -9,7 +9,8 @@ none of them can reveal a request the person may not open.
 import re
 from difflib import SequenceMatcher
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,10 +39,17 @@ def visible_requests(user, product) -> QuerySet[StakeholderRequest]:
     return requests.filter(Q(requester=user) | Q(visibility=StakeholderRequest.Visibility.PUBLIC))
 
 
+def vote_count() -> Coalesce:
+    """Votes per request as a correlated subquery: unlike a join with GROUP BY,
+    it is computed only for the rows of the page, however many match."""
+    votes = Vote.objects.filter(request=OuterRef("pk")).order_by().values("request").annotate(n=Count("pk"))
+    return Coalesce(Subquery(votes.values("n"), output_field=IntegerField()), 0)
+
+
 def with_viewer_state(requests: QuerySet, user) -> QuerySet[StakeholderRequest]:
     """Adds vote_count, has_voted and is_watching, and the joins every list shows."""
     return requests.select_related("product", "requester", "backlog_item", "duplicate_of").annotate(
-        vote_count=Count("votes", distinct=True),
+        vote_count=vote_count(),
         has_voted=Exists(Vote.objects.filter(request=OuterRef("pk"), user=user)),
         is_watching=Exists(Watcher.objects.filter(request=OuterRef("pk"), user=user)),
     )
@@ -145,7 +153,7 @@ def inbox(user, state: str = InboxState.TRIAGE) -> QuerySet[StakeholderRequest]:
         requests = requests.filter(awake, status=Status.NEW)
     return (
         requests.select_related("product", "product__triage_settings", "requester")
-        .annotate(vote_count=Count("votes"))
+        .annotate(vote_count=vote_count())
         .order_by("created_at", "pk")
     )
 
