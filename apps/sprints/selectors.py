@@ -149,6 +149,7 @@ def sprint_entries(sprint: Sprint, *, outcomes: Iterable[str] | None = None) -> 
         entries = entries.filter(outcome__in=list(outcomes))
     return list(
         entries.select_related("item", "item__assignee", "item__parent", "stage")
+        .defer("item__description", "item__parent__description", "stage__goal")
         .annotate(blocked=open_blocker())
         .order_by("item__rank")
     )

@@ -65,6 +65,7 @@
       if (list.dataset.closed) return;
       Sortable.create(list, {
         group: "plan",
+        forceFallback: true,
         sort: false,
         filter: ".empty-note, button, select, input",
         preventOnFilter: false,
@@ -89,6 +90,7 @@
     board.querySelectorAll(".card-list").forEach((list) => {
       Sortable.create(list, {
         group: `lane-${list.dataset.lane}`,
+        forceFallback: true,
         filter: "button, select, input, label",
         preventOnFilter: false,
         async onAdd(event) {
