@@ -21,6 +21,21 @@ POINTS = {
 RANGE_FIELDS = ("estimate_optimistic", "estimate_likely", "estimate_pessimistic")
 
 
+def expected_points(story_points, optimistic, likely, pessimistic) -> Decimal | None:
+    """PERT expected value of a three-point range, else the story points."""
+    if None in (optimistic, likely, pessimistic):
+        return story_points
+    return (optimistic + 4 * likely + pessimistic) / 6
+
+
+def is_highly_uncertain(optimistic, likely, pessimistic) -> bool:
+    """A range wider than HIGH_UNCERTAINTY_RATIO times its expected value."""
+    expected = expected_points(None, optimistic, likely, pessimistic)
+    if not expected:
+        return False
+    return (pessimistic - optimistic) / expected > HIGH_UNCERTAINTY_RATIO
+
+
 class Label(models.Model):
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="labels")
     name = models.CharField(max_length=40)
@@ -134,9 +149,7 @@ class BacklogItem(models.Model):
     @property
     def expected_points(self) -> Decimal | None:
         """PERT expected value of the range, else the story points."""
-        if self.has_range:
-            return (self.estimate_optimistic + 4 * self.estimate_likely + self.estimate_pessimistic) / 6
-        return self.story_points
+        return expected_points(self.story_points, *self._range)
 
     @property
     def spread(self) -> Decimal | None:
@@ -147,10 +160,11 @@ class BacklogItem(models.Model):
 
     @property
     def is_highly_uncertain(self) -> bool:
-        if not self.has_range or not self.expected_points:
-            return False
-        width = self.estimate_pessimistic - self.estimate_optimistic
-        return width / self.expected_points > HIGH_UNCERTAINTY_RATIO
+        return is_highly_uncertain(*self._range)
+
+    @property
+    def _range(self) -> tuple:
+        return self.estimate_optimistic, self.estimate_likely, self.estimate_pessimistic
 
     @property
     def is_estimated(self) -> bool:

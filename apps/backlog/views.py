@@ -3,6 +3,8 @@ from selectors, writes through services; htmx requests get a named fragment
 of the same template."""
 
 import csv
+from datetime import datetime
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -27,13 +29,14 @@ from apps.backlog.forms import (
     QuickAddForm,
     WorkForm,
 )
-from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker
+from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, expected_points, is_highly_uncertain
 from apps.core.exceptions import Conflict
 from apps.core.forms import add_service_errors
 
 PAGE_SIZE = 50
 GROOMING_SIZE = 15
 EPIC_CHILDREN_SHOWN = 200
+ESTIMATE_FIELDS = ["story_points", "estimate_optimistic", "estimate_likely", "estimate_pessimistic"]
 FILTER_KEYS = ["q", "kind", "status", "label", "assignee", "epic", "blocked", "uncertain"]
 
 
@@ -62,9 +65,12 @@ def _filters(request, product) -> BacklogItemFilter:
 
 
 def _row_context(request, product) -> dict:
-    """What every backlog row needs besides its item: computed once per page."""
+    """What every backlog row needs besides its item: computed once per page.
+    Row links are built on these prefixes instead of reversing URLs per row."""
     return {
         "product": product,
+        "items_url": reverse("backlog:quick-add", args=[product.slug]),
+        "epics_url": reverse("backlog:list", args=[product.slug]) + "epics/",
         "people": list(selectors.assignable_people(product)),
         "statuses": BacklogItem.Status,
         **_rights(request.user, product),
@@ -248,31 +254,17 @@ def export_csv(request, product_slug):
             content_type="text/plain",
         )
     writer = csv.writer(_Echo())
-    header = ["number", "kind", "title", "status", "epic", "labels", "assignee", "story_points"]
-    header += ["optimistic", "likely", "pessimistic", "expected_points", "highly_uncertain", "blocked"]
-    header += ["created_at", "done_at"]
+    header = [*selectors.EXPORT_COLUMNS, "expected_points", "highly_uncertain"]
 
     def lines():
         yield writer.writerow(header)
-        for item in selectors.export_rows(filters.qs):
+        for row in selectors.export_rows(filters.qs):
+            estimate = [row[name] for name in ESTIMATE_FIELDS]
             yield writer.writerow(
                 [
-                    item.number,
-                    item.kind,
-                    item.title,
-                    item.status,
-                    item.parent.number if item.parent else "",
-                    ";".join(label.name for label in item.labels.all()),
-                    item.assignee.username if item.assignee else "",
-                    _number(item.story_points),
-                    _number(item.estimate_optimistic),
-                    _number(item.estimate_likely),
-                    _number(item.estimate_pessimistic),
-                    _number(item.expected_points, 2),
-                    "yes" if item.is_highly_uncertain else "",
-                    "yes" if item.is_blocked else "",
-                    item.created_at.isoformat(timespec="seconds"),
-                    item.done_at.isoformat(timespec="seconds") if item.done_at else "",
+                    *(_cell(row[field]) for field in selectors.EXPORT_COLUMNS.values()),
+                    _cell(expected_points(*estimate), 2),
+                    _cell(is_highly_uncertain(*estimate[1:])),
                 ]
             )
 
@@ -281,8 +273,16 @@ def export_csv(request, product_slug):
     return response
 
 
-def _number(value, places: int = 1) -> str:
-    return "" if value is None else f"{round(value, places):f}"
+def _cell(value, places: int = 1) -> str:
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "yes"
+    if isinstance(value, Decimal):
+        return f"{round(value, places):f}"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value
 
 
 @login_required
