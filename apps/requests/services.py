@@ -264,6 +264,14 @@ def request_merge(
         raise ValidationError(
             {"into": f"{kept.reference} is itself a duplicate; merge into the request it was kept as."}
         )
+    if kept.visibility == StakeholderRequest.Visibility.PRIVATE and kept.requester_id != current.requester_id:
+        # The duplicate's requester and readers are sent to the kept request; they must be able to open it.
+        raise ValidationError(
+            {
+                "into": f"{kept.reference} is private to its requester, so the people following "
+                f"{current.reference} could not see it. Merge into a public request."
+            }
+        )
     _check_move(current, Status.DUPLICATE)
     _move_voices(current, kept)
     current.duplicate_of = kept

@@ -107,11 +107,12 @@ def voice(request, product_slug, number, change):
         else:
             services.watch_set(actor=actor, stakeholder_request=stakeholder_request, watching=change == "watch")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
         error = " ".join(exc.messages)
     else:
         error = ""
     if not request.htmx:
+        if error:
+            messages.error(request, error)
         return redirect(stakeholder_request)
     fresh = selectors.get_request(request.user, product_slug, number)
     return TemplateResponse(

@@ -410,3 +410,12 @@ def test_the_request_link_tag_shows_nothing_to_roles_outside_the_team(new_reques
     assert list(linked_requests(accepted.backlog_item, Role.SCRUM_MASTER)["linked"]) == [accepted]
     assert linked_requests(accepted.backlog_item, Role.STAKEHOLDER)["linked"] == []
     assert linked_requests(accepted.backlog_item, None)["linked"] == []
+
+
+def test_a_refused_vote_says_why_in_the_fragment_or_as_a_message(browser_client, stakeholder, product, new_request):
+    client = browser_client.as_user(stakeholder)
+    response = client.post(url(product, f"{new_request.number}/vote/"), HTTP_HX_REQUEST="true")
+    assertContains(response, "already counts you", status_code=400)
+    response = client.post(url(product, f"{new_request.number}/vote/"), follow=True)
+    assertContains(response, "already counts you")
+    assert not new_request.votes.exists()

@@ -135,13 +135,22 @@ def test_merge_moves_votes_and_watchers_and_counts_the_requester_on_the_kept_req
     assert not Watcher.objects.filter(request=duplicate).exists()
 
 
-def test_merge_into_a_private_request_does_not_make_stakeholders_watch_it(pm, product, stakeholder, member):
-    kept = StakeholderRequestFactory(product=product, requester=pm, visibility="private")
-    duplicate = StakeholderRequestFactory(product=product, requester=stakeholder)
-    services.watch_set(actor=member, stakeholder_request=duplicate, watching=True)
+def test_merge_into_a_private_request_moves_only_watchers_who_may_see_it(pm, product, stakeholder, member):
+    kept = StakeholderRequestFactory(product=product, requester=stakeholder, visibility="private")
+    duplicate = StakeholderRequestFactory(product=product, requester=stakeholder, visibility="private")
+    former_team_member = MembershipFactory(product=product, role="stakeholder").user  # watched while on the team
+    for person in (member, former_team_member):
+        services.watch_set(actor=person, stakeholder_request=duplicate, watching=True)
     services.request_merge(actor=pm, stakeholder_request=duplicate, into=kept)
     assert set(Watcher.objects.filter(request=kept).values_list("user", flat=True)) == {member.pk}
-    assert Vote.objects.filter(request=kept, user=stakeholder).exists(), "the demand still counts"
+
+
+def test_merge_into_someone_elses_private_request_is_refused_so_nothing_leaks(pm, product, new_request):
+    private = StakeholderRequestFactory(product=product, requester=pm, visibility="private", title="Secret")
+    with pytest.raises(ValidationError, match="private to its requester"):
+        services.request_merge(actor=pm, stakeholder_request=new_request, into=private)
+    new_request.refresh_from_db()
+    assert new_request.status == Status.NEW and new_request.duplicate_of is None
 
 
 def test_merge_refuses_itself_another_product_and_a_duplicate(pm, product, other_product, new_request):
