@@ -4,6 +4,7 @@ narrow a queryset that already holds just what the person may see."""
 from datetime import datetime, time
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
@@ -12,12 +13,21 @@ from apps.requests import sla
 from apps.requests.models import DEFAULT_RESPONSE_TARGET_DAYS, StakeholderRequest
 
 
+def choice_of(anything: str, yes: str, no: str) -> forms.Select:
+    """A yes/no filter's select in the page's words (instead of Unknown/Yes/No)."""
+    return forms.Select(choices=[("", anything), ("true", yes), ("false", no)])
+
+
 class RequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=StakeholderRequest.Status.choices, empty_label="Any status")
     urgency = django_filters.ChoiceFilter(choices=StakeholderRequest.Urgency.choices, empty_label="Any urgency")
     requester = django_filters.CharFilter(field_name="requester__username", label="Requester (username)")
-    mine = django_filters.BooleanFilter(method="filter_mine", label="Raised by me")
-    watching = django_filters.BooleanFilter(method="filter_watching", label="Watched by me")
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", label="Raised by", widget=choice_of("Anyone", "Me", "Others")
+    )
+    watching = django_filters.BooleanFilter(
+        method="filter_watching", label="Watched by me", widget=choice_of("Either", "Yes", "No")
+    )
     q = django_filters.CharFilter(method="filter_text", label="Search")
 
     class Meta:
@@ -47,7 +57,9 @@ class InboxFilter(django_filters.FilterSet):
     )
     urgency = django_filters.ChoiceFilter(choices=StakeholderRequest.Urgency.choices, empty_label="Any urgency")
     requester = django_filters.CharFilter(field_name="requester__username", label="Requester (username)")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Past the service level")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Service level", widget=choice_of("Any", "Overdue", "Within target")
+    )
 
     class Meta:
         model = StakeholderRequest

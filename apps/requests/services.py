@@ -159,6 +159,7 @@ def comment_add(*, actor: User, stakeholder_request: StakeholderRequest, body: s
         return comment
     current = _lock_current(stakeholder_request, None)
     if current.status == Status.NEEDS_INFO and actor.pk == current.requester_id:
+        current.decision_note = ""
         _move(current, Status.NEW, actor=actor, note="The requester answered; back in the triage inbox.")
     elif actor.pk != current.requester_id and can(actor, Action.VIEW_REQUEST_INTERNALS, product):
         _record_first_response(current)
@@ -295,6 +296,7 @@ def request_ask_for_info(
     current = _lock_current(stakeholder_request, expected_version)
     _check_move(current, Status.NEEDS_INFO)
     current.snoozed_until = None
+    current.decision_note = question  # shown to the requester until they answer
     _move(current, Status.NEEDS_INFO, actor=actor, note=question)
     return current
 

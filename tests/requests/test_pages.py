@@ -419,3 +419,15 @@ def test_a_refused_vote_says_why_in_the_fragment_or_as_a_message(browser_client,
     response = client.post(url(product, f"{new_request.number}/vote/"), follow=True)
     assertContains(response, "already counts you")
     assert not new_request.votes.exists()
+
+
+def test_the_requester_sees_the_teams_question_and_answers_it_in_the_thread(
+    browser_client, pm, stakeholder, product, new_request
+):
+    services.request_ask_for_info(actor=pm, stakeholder_request=new_request, question="Which **region**?")
+    client = browser_client.as_user(stakeholder)
+    assertContains(client.get("/requests/mine/"), "Which <strong>region</strong>?")
+    assertContains(client.get(new_request.get_absolute_url()), "The team asks")
+    client.post(url(product, f"{new_request.number}/comments/"), {"body": "Europe."})
+    new_request.refresh_from_db()
+    assert new_request.status == Status.NEW

@@ -88,12 +88,13 @@ def test_asking_for_info_waits_for_the_requesters_answer_then_returns_to_the_inb
         services.request_ask_for_info(actor=pm, stakeholder_request=new_request, question="")
     asked = services.request_ask_for_info(actor=pm, stakeholder_request=new_request, question="Which region?")
     assert asked.status == Status.NEEDS_INFO and asked.first_response_at is not None and asked.decided_at is None
+    assert asked.decision_note == "Which region?", "the requester sees the question with the request"
     services.comment_add(actor=pm, stakeholder_request=asked, body="Also: which weeks?")
     asked.refresh_from_db()
     assert asked.status == Status.NEEDS_INFO, "a team comment is not the answer"
     services.comment_add(actor=stakeholder, stakeholder_request=asked, body="Europe, all of December.")
     asked.refresh_from_db()
-    assert asked.status == Status.NEW
+    assert asked.status == Status.NEW and asked.decision_note == ""
     assert events_of(asked)[-1][:2] == ("needs_info", "new")
 
 
