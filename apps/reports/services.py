@@ -94,7 +94,9 @@ def survey_update(
     unknown = set(changes) - SURVEY_FIELDS
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    current = Survey.objects.select_for_update().select_related("product", "schedule__interval").get(pk=survey.pk)
+    current = (
+        Survey.objects.select_for_update(of=("self",)).select_related("product", "schedule__interval").get(pk=survey.pk)
+    )
     if current.version != expected_version:
         raise Conflict(
             f"“{current.title}” was changed by someone else since you opened it "
@@ -156,7 +158,7 @@ def _validate_survey(survey: Survey, every_weeks: int | None) -> None:
 def round_open(*, survey: Survey, actor: User | None = None, now: datetime | None = None) -> SurveyRound | None:
     """Open the survey's next round and invite its audience; None when a round
     is already open (so a doubled or retried run opens one round)."""
-    survey = Survey.objects.select_for_update().select_related("product").get(pk=survey.pk)
+    survey = Survey.objects.select_for_update(of=("self",)).select_related("product").get(pk=survey.pk)
     if survey.rounds.filter(status=SurveyRound.Status.OPEN).exists():
         return None
     invitees = _audience_of(survey)
@@ -293,7 +295,9 @@ def response_submit(
     Nothing is returned and nothing links the two rows: the response gets a
     random key and no time, the invitation only a flag.
     """
-    invitation = Invitation.objects.select_for_update().select_related("round__survey").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("round__survey").get(pk=invitation.pk)
+    )
     round_ = invitation.round
     if invitation.answered:
         raise ValidationError("You have already answered this round; each person answers once.")
@@ -327,7 +331,7 @@ def response_submit(
 def report_build(*, round_: SurveyRound, actor: User | None = None) -> HappinessReport:
     """Build (or rebuild) the round's report snapshot. A rebuild that changes
     nothing keeps the version, so it is not emailed again."""
-    round_ = SurveyRound.objects.select_for_update().select_related("survey__product").get(pk=round_.pk)
+    round_ = SurveyRound.objects.select_for_update(of=("self",)).select_related("survey__product").get(pk=round_.pk)
     if round_.is_open:
         # Snapshots taken while answers arrive would let anyone tell one answer
         # from the next by the difference between them.
@@ -408,7 +412,11 @@ def _follow_up(previous: HappinessReport | None) -> list[dict]:
 @transaction.atomic
 def report_email(*, report_id: int, version: int) -> int:
     """Email one version of a report to the product's subscribers, once."""
-    report = HappinessReport.objects.select_for_update().select_related("round__survey__product").get(pk=report_id)
+    report = (
+        HappinessReport.objects.select_for_update(of=("self",))
+        .select_related("round__survey__product")
+        .get(pk=report_id)
+    )
     if report.version != version or report.emailed_version >= version:
         return 0
     product = report.round.survey.product
@@ -475,7 +483,7 @@ def report_item_create(
 
 
 def _lock_report_actions(report: HappinessReport, expected_version: int) -> HappinessReport:
-    current = HappinessReport.objects.select_for_update().select_related("round__survey").get(pk=report.pk)
+    current = HappinessReport.objects.select_for_update(of=("self",)).select_related("round__survey").get(pk=report.pk)
     if current.actions_version != expected_version:
         raise Conflict(
             "Someone changed “what we will do about it” since you opened the report. "
