@@ -26,22 +26,25 @@ def day(n: int) -> datetime.date:
     return MONDAY + datetime.timedelta(days=n)
 
 
+def backlog_item(actor, product, title="Work", points=3, status=BacklogItem.Status.READY, **fields):
+    """A backlog item made through the backlog's services, walked to `status`."""
+    estimate = {} if points is None or "estimate_likely" in fields else {"story_points": points}
+    item = item_create(
+        actor=actor, product=product, title=title, acceptance_criteria=["It works"], **estimate, **fields
+    )
+    if status != BacklogItem.Status.NEW:
+        item = item_set_status(actor=actor, item=item, status=BacklogItem.Status.READY)
+    if status not in (BacklogItem.Status.NEW, BacklogItem.Status.READY):
+        item = item_set_status(actor=actor, item=item, status=BacklogItem.Status.IN_PROGRESS)
+        if status != BacklogItem.Status.IN_PROGRESS:
+            item = item_set_status(actor=actor, item=item, status=status)
+    return item
+
+
 @pytest.fixture
 def make_item(pm):
-    """A ready backlog item made through the backlog's services."""
-
     def make(product, title="Work", points=3, status=BacklogItem.Status.READY, **fields):
-        estimate = {} if points is None or "estimate_likely" in fields else {"story_points": points}
-        item = item_create(
-            actor=pm, product=product, title=title, acceptance_criteria=["It works"], **estimate, **fields
-        )
-        if status != BacklogItem.Status.NEW:
-            item = item_set_status(actor=pm, item=item, status=BacklogItem.Status.READY)
-        if status not in (BacklogItem.Status.NEW, BacklogItem.Status.READY):
-            item = item_set_status(actor=pm, item=item, status=BacklogItem.Status.IN_PROGRESS)
-            if status != BacklogItem.Status.IN_PROGRESS:
-                item = item_set_status(actor=pm, item=item, status=status)
-        return item
+        return backlog_item(pm, product, title, points, status, **fields)
 
     return make
 
