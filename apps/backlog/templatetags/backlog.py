@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from apps.backlog import workflow
 from apps.backlog.models import BacklogItem
@@ -36,6 +37,24 @@ def assignee_options(item, people):
         ((person.pk, " selected" if person.pk == item.assignee_id else "", str(person)) for person in people),
     )
     return nobody + options
+
+
+@register.filter
+def epic_options(epics, selected):
+    """<option>s for the epic filter; a backlog can have hundreds of epics."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>#{} {}</option>',
+        (
+            (
+                epic.number,
+                " selected" if str(epic.number) in selected else "",
+                epic.number,
+                Truncator(epic.title).chars(40),
+            )
+            for epic in epics
+        ),
+    )
 
 
 @register.filter
