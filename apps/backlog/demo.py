@@ -1,11 +1,12 @@
 """Demo backlogs for `make run`: epics with their stories, experiments and data
 requests, labels, point and range estimates, acceptance criteria, a data
 access blocker and some items ready for the next sprint. Created through the
-services, so history and numbering are real. A product that already has a
-backlog is left alone (idempotent)."""
+services, so history and numbering are real. A product whose demo backlog
+exists (its first epic is there) is left alone, so seeding again changes
+nothing, while items other apps' demo data added are no reason to skip."""
 
 from apps.backlog import services
-from apps.backlog.models import BacklogItem, Blocker
+from apps.backlog.models import BacklogItem, Blocker, Label
 
 LABELS = [("ml", "#3657c9"), ("data", "#067647"), ("infra", "#b54708"), ("ux", "#6941c6"), ("tech-debt", "#667085")]
 
@@ -132,16 +133,23 @@ BACKLOGS = {
                 ("Holiday season demand spike playbook", "task", "new", (1, 3, 5), [], [], None),
                 ("Remove legacy collaborative-filtering job", "task", "new", 1, ["tech-debt"], [], None),
                 ("Multi-armed bandit for homepage slots", "experiment", "new", (5, 8, 20), ["ml"], [], None),
+                ("Catalogue taxonomy mapping for new sellers", "data_request", "new", 3, ["data"], [], None),
+                ("Feature importance report for the ranking model", "task", "new", 2, ["ml"], [], None),
+                ("Re-train cadence: weekly vs. daily", "experiment", "new", (2, 3, 8), ["ml"], [], None),
+                ("Flaky integration test in the scoring service", "bug", "new", 1, ["tech-debt"], [], None),
+                ("Evaluate two-tower retrieval", "spike", "new", (3, 5, 13), ["ml"], [], None),
                 (
-                    "Catalogue taxonomy mapping for new marketplace sellers",
+                    "Gold set of 500 labelled sessions",
                     "data_request",
-                    "new",
-                    3,
+                    "ready",
+                    5,
                     ["data"],
-                    [],
+                    ["Two annotators per session", "Agreement (kappa) reported"],
                     None,
                 ),
-            ],
+                ("Model card for the production recommender", "task", "new", 2, [], [], None),
+                ("Cost per 1,000 recommendations dashboard", "story", "new", 3, ["infra", "ux"], [], None),
+            ],  # fmt: skip
         ),
     ],
     "insights": [
@@ -279,10 +287,12 @@ def seed(*, products, people) -> None:
     pm = people["pia"]
     for product in products:
         epics = BACKLOGS.get(product.slug)
-        if epics is None or BacklogItem.objects.filter(product=product).exists():
+        if epics is None or BacklogItem.objects.filter(product=product, title=epics[0][0]).exists():
             continue
         labels = {
-            name: services.label_create(actor=pm, product=product, name=name, color=color) for name, color in LABELS
+            name: Label.objects.filter(product=product, name=name).first()
+            or services.label_create(actor=pm, product=product, name=name, color=color)
+            for name, color in LABELS
         }
         for epic_title, children in epics:
             epic = None

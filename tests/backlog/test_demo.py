@@ -14,7 +14,7 @@ def test_demo_backlogs_are_realistic_and_seeding_twice_changes_nothing(db):
     counts = {p.slug: BacklogItem.objects.filter(product=p).count() for p in products}
     demo.seed(products=products, people=people)
     assert counts == {p.slug: BacklogItem.objects.filter(product=p).count() for p in products}
-    assert all(25 <= count <= 40 for count in counts.values()), counts
+    assert all(30 <= count <= 40 for count in counts.values()), counts
     items = BacklogItem.objects.filter(product=products[0])
     assert items.filter(kind="epic").count() == 3 and items.filter(parent__isnull=False).exists()
     assert items.filter(status="ready").exists() and items.filter(status="done").exists()
