@@ -167,7 +167,7 @@ def flag_service_levels(requests, today=None) -> list[StakeholderRequest]:
         target = response_target_days(stakeholder_request.product)
         stakeholder_request.age_days = sla.working_days_between(submitted_on, today)
         stakeholder_request.target_days = target
-        stakeholder_request.overdue = stakeholder_request.age_days > target
+        stakeholder_request.overdue = sla.is_overdue(submitted_on=submitted_on, today=today, target_days=target)
         flagged.append(stakeholder_request)
     return flagged
 

@@ -282,3 +282,17 @@ def test_the_schema_documents_the_request_endpoints(api, pm):
         "/api/v1/requests/inbox/",
     ):
         assert path in paths, path
+
+
+def test_the_comment_list_runs_the_same_number_of_queries_however_many_comments(
+    api, pm, member, product, new_request, django_assert_num_queries
+):
+    client = api.as_user(pm)
+    comments_url = api_url(product, f"{new_request.number}/comments/")
+    services.comment_add(actor=member, stakeholder_request=new_request, body="first")
+    with_one = queries_of(lambda: client.get(comments_url))
+    for index in range(10):
+        author = MembershipFactory(product=product, role="member").user
+        services.comment_add(actor=author, stakeholder_request=new_request, body=f"{index}", internal=index % 2 == 0)
+    with django_assert_num_queries(with_one):
+        assert client.get(comments_url).json()["count"] == 11
