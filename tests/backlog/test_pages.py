@@ -390,3 +390,27 @@ def test_item_page_queries_do_not_grow_with_history(
     services.criterion_add(actor=pm, item=item, text="b")
     with django_assert_num_queries(small):
         assert client.get(URL + f"items/{item.number}/").status_code == 200
+
+
+def test_the_item_page_work_form_changes_status_and_range(browser_client, member, product, make_item):
+    item = make_item(status="ready")
+    data = {"version": 1, "status": "in_progress", "estimate_optimistic": "1", "estimate_likely": "2"}
+    data |= {"estimate_pessimistic": "5", "story_points": "", "assignee": member.pk}
+    response = browser_client.as_user(member).post(URL + f"items/{item.number}/work/", data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.estimate_pessimistic, item.assignee) == ("in_progress", 5, member)
+
+
+def test_the_item_page_work_form_reports_a_refusal(browser_client, member, product, make_item):
+    item = make_item()
+    response = browser_client.as_user(member).post(
+        URL + f"items/{item.number}/work/", {"version": 1, "status": "ready"}, follow=True
+    )
+    assertContains(response, "is not ready: it has no acceptance criteria")
+
+
+def test_operators_see_items_in_the_admin(client, product, make_item, django_user_model):
+    make_item(title="In the admin")
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "x"))
+    assertContains(client.get("/admin/backlog/backlogitem/"), "In the admin")
