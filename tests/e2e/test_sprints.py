@@ -42,6 +42,7 @@ def test_scrum_master_plans_within_capacity_starts_moves_a_card_and_closes_carry
     model = backlog_item(pm, product, "Ranking model", 5)
     backlog_item(pm, product, "Nice to have", 2)
     page = sign_in(scrum_master)
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
     page.goto("/p/recommender/sprints/new/")
     page.get_by_label("Name").fill("Sprint 1")
@@ -94,6 +95,8 @@ def test_a_staged_sprint_with_stage_items_a_wrong_assumption_and_exit_criteria(s
     profile = backlog_item(pm, product, "Profile order data", 3)
     backlog_item(pm, product, "Train churn model", 5)
     page = sign_in(scrum_master)
+    # Room for the backlog and all four stages, so the drag does not scroll the page.
+    page.set_viewport_size({"width": 1400, "height": 1600})
 
     page.goto("/p/recommender/sprints/new/")
     page.get_by_label("Name").fill("Churn sprint")
