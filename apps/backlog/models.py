@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -39,7 +39,12 @@ def is_highly_uncertain(optimistic, likely, pessimistic) -> bool:
 class Label(models.Model):
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="labels")
     name = models.CharField(max_length=40)
-    color = models.CharField(max_length=7, default="#667085", help_text="Hex colour, e.g. #3657c9.")
+    color = models.CharField(
+        max_length=7,
+        default="#667085",
+        help_text="Hex colour, e.g. #3657c9.",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is a hex code such as #3657c9.")],
+    )
 
     class Meta:
         ordering = ["name"]
