@@ -41,4 +41,4 @@ def cost_of_wrong(items: list[Assumption]) -> WrongAssumptionCost:
 
 def spawning_assumptions(item: BacklogItem) -> list[Assumption]:
     """The wrong assumptions this item is a follow-up of."""
-    return list(item.spawned_by_assumptions.select_related("sprint"))
+    return list(item.spawned_by_assumptions.select_related("sprint__product"))
