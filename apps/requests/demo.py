@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from apps.backlog.models import BacklogItem
 from apps.requests import services
 from apps.requests.models import StakeholderRequest
 
@@ -29,7 +30,9 @@ REQUESTS = {
             "desired_outcome": "Merchandisers trust the ranking and override it less.",
             "success_measure": "Manual overrides per week halve.",
             "urgency": "medium",
-            "decision": "ask",
+            "decision": "accept",
+            # Already in the backlog demo: accepting links it instead of creating a second item.
+            "backlog_title": "Explain recommendations to merchandisers",
         },
         {
             "title": "Personalised recommendations in the printed catalogue",
@@ -46,6 +49,7 @@ REQUESTS = {
             "desired_outcome": "New visitors find relevant products in their first session.",
             "success_measure": "Click-through rate of first sessions from 1.2% to 2%.",
             "urgency": "medium",
+            "decision": "ask",
         },
     ],
     "insights": [
@@ -74,6 +78,13 @@ REQUESTS = {
             "urgency": "low",
             "decision": "decline",
         },
+        {
+            "title": "Warn dashboard owners when a data source arrives late",
+            "problem": "When the nightly load is late, dashboards silently show yesterday's numbers.",
+            "affected": "Everyone reading morning dashboards",
+            "desired_outcome": "Readers know when numbers are stale before they act on them.",
+            "urgency": "medium",
+        },
     ],
 }
 
@@ -91,6 +102,7 @@ def seed(*, products, people) -> None:
         for spec in REQUESTS.get(product.slug, []):
             spec = dict(spec)
             decision = spec.pop("decision", None)
+            backlog_title = spec.pop("backlog_title", None)
             stakeholder_request = services.request_submit(actor=stella, product=product, **spec)
             services.vote_add(actor=tara, stakeholder_request=stakeholder_request)
             if spec["urgency"] == "high":
@@ -104,14 +116,16 @@ def seed(*, products, people) -> None:
                 body="Related to the data-quality work planned for next quarter.",
                 internal=True,
             )
-            _decide(decision, stakeholder_request, pia=pia, stella=stella)
+            _decide(decision, stakeholder_request, pia=pia, backlog_title=backlog_title)
 
 
-def _decide(decision, stakeholder_request, *, pia, stella) -> None:
+def _decide(decision, stakeholder_request, *, pia, backlog_title=None) -> None:
     if decision == "accept":
+        existing = BacklogItem.objects.filter(product=stakeholder_request.product, title=backlog_title).first()
         services.request_accept(
             actor=pia,
             stakeholder_request=stakeholder_request,
+            backlog_item=existing,
             note="Accepted: it hurts a key outcome metric. It goes into the next grooming.",
         )
     elif decision == "decline":
@@ -120,7 +134,7 @@ def _decide(decision, stakeholder_request, *, pia, stella) -> None:
         services.request_ask_for_info(
             actor=pia,
             stakeholder_request=stakeholder_request,
-            question="Which categories matter most to the merchandisers?",
+            question="Which product categories get the most first-time visitors?",
         )
     elif decision == "snooze":
         services.request_snooze(
