@@ -40,7 +40,7 @@ PRODUCTS = [
 ]
 
 # Apps whose demo module adds data on top of the products and people above.
-DEMO_MODULES: list[str] = ["apps.backlog.demo", "apps.reports.demo", "apps.requests.demo"]
+DEMO_MODULES: list[str] = ["apps.backlog.demo", "apps.reports.demo", "apps.requests.demo", "apps.sprints.demo"]
 
 
 class Command(BaseCommand):
