@@ -1,0 +1,18 @@
+import pytest
+
+from apps.hypotheses.services import assumption_record
+from apps.sprints import services
+from apps.sprints.models import Sprint
+
+
+@pytest.mark.parametrize("model", ["sprint", "sprintitem", "exitcriterion", "stagetemplate", "sprintsettings"])
+def test_admin_lists_open(admin_client, product, scrum_master, make_sprint, make_item, model):
+    sprint = make_sprint(product, kind=Sprint.Kind.STAGED, days=28)
+    services.sprint_item_add(actor=scrum_master, sprint=sprint, item=make_item(product))
+    assert admin_client.get(f"/admin/sprints/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/sprints/sprint/{sprint.pk}/change/").status_code == 200
+
+
+def test_admin_lists_assumptions(admin_client, product, scrum_master, make_sprint):
+    assumption_record(actor=scrum_master, sprint=make_sprint(product), text="Data is fresh", category="data_quality")
+    assert admin_client.get("/admin/hypotheses/assumption/").status_code == 200
