@@ -106,6 +106,7 @@ class AnswerForm(forms.Form):
                 label=f"{name}: how satisfied are you? (1–5)",
             )
             self.capability_fields[field_name] = name
+        self.order_fields(["happiness", "recommend", *self.capability_fields, "liked", "improve"])
 
     def answers(self) -> dict:
         data = self.cleaned_data
