@@ -8,6 +8,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from apps.reports import selectors
 from apps.reports.models import HappinessReport
@@ -17,6 +18,7 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 BAR_COLOUR = (54, 87, 201)
 MUTED = (102, 112, 133)
+HEADER_FILL = (238, 241, 246)
 ARROWS = {"up": "▲", "down": "▼", "same": "="}
 
 
@@ -168,9 +170,15 @@ class _Document(FPDF):
                 self.rect(self.get_x(), self.get_y() + 1, width, 4, style="F")
             self.set_x(self.get_x() + width + 2)
             self.cell(20, 6, str(count), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_fill_color(255, 255, 255)
 
     def grid(self, header: list[str], rows: list[list]) -> None:
-        with super().table(first_row_as_headings=True, line_height=6) as table:
+        with super().table(
+            first_row_as_headings=True,
+            line_height=6,
+            text_align="LEFT",
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
+        ) as table:
             for values in [header, *rows]:
                 row = table.row()
                 for value in values:
