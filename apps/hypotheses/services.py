@@ -105,7 +105,9 @@ def _follow_up_fields(spec: dict, number: int) -> dict:
 
 
 def _lock(assumption: Assumption, expected_version: int | None) -> Assumption:
-    current = Assumption.objects.select_for_update().select_related("sprint", "product").get(pk=assumption.pk)
+    current = (
+        Assumption.objects.select_for_update(of=("self",)).select_related("sprint", "product").get(pk=assumption.pk)
+    )
     if expected_version is not None and current.version != expected_version:
         raise Conflict("Someone else updated this assumption since you opened it. Reload and try again.")
     if current.sprint is not None and current.sprint.is_closed:
