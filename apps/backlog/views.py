@@ -30,6 +30,7 @@ from apps.backlog.forms import (
     WorkForm,
 )
 from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, expected_points, is_highly_uncertain
+from apps.backlog.templatetags.backlog import menus_for_rows
 from apps.core.exceptions import Conflict
 from apps.core.forms import add_service_errors
 
@@ -67,11 +68,13 @@ def _filters(request, product) -> BacklogItemFilter:
 def _row_context(request, product) -> dict:
     """What every backlog row needs besides its item: computed once per page.
     Row links are built on these prefixes instead of reversing URLs per row."""
+    people = list(selectors.assignable_people(product))
     return {
         "product": product,
         "items_url": reverse("backlog:quick-add", args=[product.slug]),
         "epics_url": reverse("backlog:list", args=[product.slug]) + "epics/",
-        "people": list(selectors.assignable_people(product)),
+        "people": people,
+        "menus": menus_for_rows(people),
         "statuses": BacklogItem.Status,
         **_rights(request.user, product),
     }
@@ -106,7 +109,7 @@ def backlog(request, product_slug):
     context |= {
         "total": filters.qs.count() if status == 200 else 0,
         "labels": list(selectors.product_labels(product)),
-        "epics": list(selectors.epics(product).only("number", "title")),
+        "epics": list(selectors.epics(product).values_list("number", "title")),
         "kinds": BacklogItem.Kind.choices,
         "quick_add": QuickAddForm(),
         "bulk_actions": BulkForm.ACTIONS,

@@ -414,3 +414,15 @@ def test_operators_see_items_in_the_admin(client, product, make_item, django_use
     make_item(title="In the admin")
     client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "x"))
     assertContains(client.get("/admin/backlog/backlogitem/"), "In the admin")
+
+
+def test_the_epic_filter_lists_epics_and_keeps_the_choice(browser_client, pm, product, make_item):
+    epic = make_item(kind="epic", title="Personalisation")
+    make_item(parent=epic, title="Child story")
+    make_item(title="Loose story")
+    response = browser_client.as_user(pm).get(URL + f"?epic={epic.number}")
+    assertContains(
+        response, f'<option value="{epic.number}" selected>#{epic.number} Personalisation</option>', html=True
+    )
+    assertContains(response, "Child story")
+    assertNotContains(response, "Loose story")
