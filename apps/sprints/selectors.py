@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -46,10 +47,19 @@ def get_sprint(product, sprint_id: int) -> Sprint:
 
 def sprint_list(product) -> QuerySet[Sprint]:
     """The product's sprints, newest first, with how many items each holds."""
+    item_counts = (
+        SprintItem.objects.filter(sprint_id=OuterRef("pk"))
+        .exclude(outcome=Outcome.REMOVED)
+        .order_by()
+        .values("sprint_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Sprint.objects.filter(product=product)
         .select_related("product")
-        .annotate(item_count=Count("sprint_items", filter=~Q(sprint_items__outcome=Outcome.REMOVED)))
+        # A subquery, so only the sprints on the page are counted (not every item of every sprint).
+        .annotate(item_count=Coalesce(Subquery(item_counts, output_field=IntegerField()), 0))
         .order_by("-start_date", "-id")
     )
 
