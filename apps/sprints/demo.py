@@ -150,9 +150,9 @@ def _run_standard_sprint(sprint: Sprint, people) -> None:
     services.sprint_set_capacity(
         actor=lead,
         sprint=sprint,
-        capacities=[(people["tara"], Decimal(8), 0), (people["sam"], Decimal(5), 0), (people["pia"], Decimal(3), 1)],
+        capacities=[(people["tara"], Decimal(10), 0), (people["sam"], Decimal(8), 0), (people["pia"], Decimal(4), 2)],
     )
-    for item in _open_items(product, 4):
+    for item in _open_items(product, 3):
         services.sprint_item_add(actor=lead, sprint=sprint, item=item)
     with _on(sprint, day=0):
         sprint = services.sprint_start(actor=lead, sprint=sprint)
