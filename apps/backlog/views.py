@@ -111,7 +111,6 @@ def backlog(request, product_slug):
         "labels": list(selectors.product_labels(product)),
         "epics": list(selectors.epics(product).values_list("number", "title")),
         "kinds": BacklogItem.Kind.choices,
-        "quick_add": QuickAddForm(),
         "bulk_actions": BulkForm.ACTIONS,
     }
     return TemplateResponse(request, "backlog/backlog.html", context, status=status)
