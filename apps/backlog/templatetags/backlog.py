@@ -1,6 +1,5 @@
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 
 from apps.backlog import workflow
 from apps.backlog.models import BacklogItem
@@ -49,8 +48,13 @@ def epic_options(epics, selected):
     return format_html_join(
         "",
         '<option value="{}"{}>#{} {}</option>',
-        ((n, " selected" if str(n) in selected else "", n, Truncator(title).chars(40)) for n, title in epics),
+        ((n, " selected" if str(n) in selected else "", n, _shorten(title, 40)) for n, title in epics),
     )
+
+
+def _shorten(text: str, length: int) -> str:
+    # Plain slicing: Truncator is measurably slow over hundreds of options.
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 @register.filter
