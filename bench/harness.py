@@ -28,7 +28,7 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def scratch_database():
     """A fresh database beside the real one (test_<name>, or a file under var/ for SQLite)."""
     if connection.vendor == "sqlite":
-        settings.DATABASES["default"]["TEST"]["NAME"] = str(settings.VAR_DIR / "bench.sqlite3")
+        settings.DATABASES["default"]["TEST"]["NAME"] = str(settings.VAR_DIR / f"bench-{os.getpid()}.sqlite3")
     config = setup_databases(verbosity=0, interactive=False)
     try:
         yield
