@@ -30,7 +30,7 @@ from apps.backlog.forms import (
     WorkForm,
 )
 from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, expected_points, is_highly_uncertain
-from apps.backlog.templatetags.backlog import menus_for_rows
+from apps.backlog.rows import backlog_rows
 from apps.core.exceptions import Conflict
 from apps.core.forms import add_service_errors
 
@@ -65,16 +65,13 @@ def _filters(request, product) -> BacklogItemFilter:
     return BacklogItemFilter(data, queryset=selectors.backlog_items(product))
 
 
-def _row_context(request, product) -> dict:
-    """What every backlog row needs besides its item: computed once per page.
-    Row links are built on these prefixes instead of reversing URLs per row."""
+def _row_context(request, product, items) -> dict:
+    """The rows (see rows.py) and what the page or a row fragment needs around them."""
     people = list(selectors.assignable_people(product))
     return {
         "product": product,
-        "items_url": reverse("backlog:quick-add", args=[product.slug]),
-        "epics_url": reverse("backlog:list", args=[product.slug]) + "epics/",
         "people": people,
-        "menus": menus_for_rows(people),
+        "rows": backlog_rows(items, product=product, people=people),
         "statuses": BacklogItem.Status,
         **_rights(request.user, product),
     }
@@ -96,8 +93,7 @@ def backlog(request, product_slug):
     page = page[:PAGE_SIZE]
     query = [(key, value) for key in FILTER_KEYS for value in request.GET.getlist(key) if value]
     context = {
-        **_row_context(request, product),
-        "items": page,
+        **_row_context(request, product, page),
         "filters": filters,
         "filter_query": urlencode(query),
         "more_url": f"?{urlencode([*query, ('after', page[-1].rank)])}" if has_more else "",
@@ -136,8 +132,8 @@ def quick_add(request, product_slug):
     # unless more rows are still to load (it will arrive with them).
     if not form.cleaned_data["at_top"] and request.POST.get("has_more"):
         return _flash(request, f"Added #{item.number} “{item.title}” at the bottom of the backlog.")
-    item = selectors.backlog_items(product).get(pk=item.pk)
-    response = TemplateResponse(request, "backlog/backlog.html#row", {**_row_context(request, product), "item": item})
+    context = _row_context(request, product, [selectors.backlog_items(product).get(pk=item.pk)])
+    response = TemplateResponse(request, "backlog/backlog.html#row", {**context, "row": context["rows"][0]})
     response["HX-Reswap"] = "afterbegin" if form.cleaned_data["at_top"] else "beforeend"
     return response
 
@@ -178,8 +174,8 @@ def item_work(request, product_slug, number):
         if error:
             messages.error(request, error)
         return redirect(item)
-    row = selectors.backlog_items(product).get(pk=item.pk)
-    context = {**_row_context(request, product), "item": row, "row_error": error}
+    context = _row_context(request, product, [selectors.backlog_items(product).get(pk=item.pk)])
+    context |= {"row": context["rows"][0], "row_error": error}
     return TemplateResponse(request, "backlog/backlog.html#row", context, status=status)
 
 
