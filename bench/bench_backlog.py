@@ -72,6 +72,10 @@ def make_backlog(product: Product, people: list[User], labels: list[Label], coun
         ),
         batch_size=2000,
     )  # fmt: skip
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics, as autovacuum would leave them after a bulk load.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def rows_written(action) -> int:

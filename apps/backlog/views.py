@@ -57,6 +57,15 @@ def _item(product, number: int) -> BacklogItem:
         raise Http404(f"No item #{number} in this backlog.") from None
 
 
+def _form_errors(form) -> str:
+    """A form's errors as one message naming the fields, for a flash or a row."""
+    return " ".join(
+        f"{message}" if field == "__all__" else f"{form[field].label}: {message}"
+        for field, messages in form.errors.items()
+        for message in messages
+    )
+
+
 def _filters(request, product) -> BacklogItemFilter:
     """The FilterSet over the URL's filters; empty values (an "any" choice) mean no filter."""
     data = QueryDict(mutable=True)
@@ -123,7 +132,7 @@ def quick_add(request, product_slug):
         except ValidationError as exc:
             add_service_errors(form, exc)
     if form.errors:
-        message = " ".join(error for errors in form.errors.values() for error in errors)
+        message = _form_errors(form)
         return _flash(request, message, level="error", status=400)
     if not request.htmx:
         messages.success(request, f"Added #{item.number}.")
@@ -169,7 +178,7 @@ def item_work(request, product_slug, number):
         except ValidationError as exc:
             status, error = 400, " ".join(exc.messages)
     else:
-        status, error = 400, " ".join(e for errors in form.errors.values() for e in errors)
+        status, error = 400, _form_errors(form)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -212,7 +221,7 @@ def bulk(request, product_slug):
     back = reverse("backlog:list", args=[product.slug]) + "?" + request.POST.get("filter_query", "")
     try:
         if not form.is_valid():
-            raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise ValidationError(_form_errors(form))
         arguments = form.service_arguments()
         require(request.user, _bulk_action(form.cleaned_data["action"]), product)
         services.items_bulk_update(actor=request.user, product=product, numbers=form.cleaned_data["items"], **arguments)
@@ -452,7 +461,7 @@ def groom(request, product_slug, number):
         except ValidationError as exc:
             status, error = 400, " ".join(exc.messages)
     else:
-        status, error = 400, " ".join(e for errors in form.errors.values() for e in errors)
+        status, error = 400, _form_errors(form)
     item = selectors.grooming_queue(product).filter(pk=item.pk).first() or _item(product, number)
     card = _card(item, form=None if status == 200 else form, error=error)
     if not request.htmx:
@@ -489,7 +498,7 @@ def label_add(request, product_slug):
     form = LabelForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise ValidationError(_form_errors(form))
         label = services.label_create(actor=request.user, product=product, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -426,3 +426,23 @@ def test_the_epic_filter_lists_epics_and_keeps_the_choice(browser_client, pm, pr
     )
     assertContains(response, "Child story")
     assertNotContains(response, "Loose story")
+
+
+def test_an_inline_edit_without_a_version_names_the_missing_field(browser_client, member, product, make_item):
+    item = make_item()
+    response = browser_client.as_user(member).post(URL + f"items/{item.number}/work/", {"story_points": "3"}, **HTMX)
+    assert response.status_code == 400
+    assertContains(response, "Version: This field is required.", status_code=400)
+
+
+def test_a_stale_grooming_save_is_a_409_and_keeps_the_other_change(
+    browser_client, pm, scrum_master, product, make_item
+):
+    item = make_item()
+    services.item_update(actor=scrum_master, item=item, expected_version=1, story_points=8)
+    data = {"version": 1, "criteria": "x", "story_points": "2", "mark_ready": "on"}
+    response = browser_client.as_user(pm).post(URL + f"grooming/{item.number}/", data, **HTMX)
+    assert response.status_code == 409
+    assertContains(response, "changed by someone else", status_code=409)
+    item.refresh_from_db()
+    assert (item.story_points, item.status, item.acceptance_criteria.count()) == (8, "new", 0)
