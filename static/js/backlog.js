@@ -85,6 +85,9 @@
     }
   });
 
+  // The first quick-added item replaces the "empty backlog" note.
+  rows.addEventListener("htmx:afterSwap", () => document.querySelector("p.empty")?.remove());
+
   const selectAll = document.querySelector("[data-select-all]");
   if (selectAll) {
     selectAll.addEventListener("change", () => {

@@ -75,3 +75,13 @@ def test_a_refused_inline_edit_shows_the_reason_in_the_row(sign_in, member, prod
     page.get_by_label("Status of #1").select_option("in_review")
     expect(page.locator("#item-1")).to_contain_text("changed by someone else")
     expect(page.get_by_label("Move #1 up")).to_have_count(0)  # members do not reorder
+
+
+def test_the_first_item_added_replaces_the_empty_note(sign_in, member, product):
+    page = sign_in(member)
+    page.goto(f"/p/{product.slug}/backlog/")
+    expect(page.get_by_text("The backlog is empty")).to_be_visible()
+    page.get_by_label("New item title").fill("Label the gold set")
+    page.get_by_label("New item title").press("Enter")
+    expect(page.locator("#backlog-rows")).to_contain_text("Label the gold set")
+    expect(page.get_by_text("The backlog is empty")).to_have_count(0)
