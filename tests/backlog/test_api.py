@@ -53,6 +53,8 @@ def test_an_incomplete_range_is_a_400(api, pm, product):
 @pytest.mark.parametrize("persona", ["stakeholder", "outsider"], indirect=True)
 def test_stakeholders_and_outsiders_see_nothing_of_the_backlog(api, persona, product, make_item):
     item = make_item()
+    blocker = BlockerFactory(item=item)
+    criterion = AcceptanceCriterionFactory(item=item)
     expected = 404 if persona.username == "outsider" else 403
     client = api.as_user(persona)
     assert client.get(f"{BASE}/items/").status_code == expected
@@ -60,6 +62,16 @@ def test_stakeholders_and_outsiders_see_nothing_of_the_backlog(api, persona, pro
     assert client.get(f"{BASE}/labels/").status_code == expected
     assert client.post(f"{BASE}/items/", {"title": "x"}).status_code == expected
     assert client.post(f"{BASE}/items/{item.number}/move/", {"to": "top"}).status_code == expected
+    assert client.get(f"{BASE}/items/{item.number}/history/").status_code == expected
+    assert client.post(f"{BASE}/items/bulk/", {"items": [item.number], "status": "dropped"}).status_code == expected
+    assert client.post(f"{BASE}/items/{item.number}/blockers/", {"reason": "x"}).status_code == expected
+    assert client.post(f"{BASE}/blockers/{blocker.pk}/resolve/").status_code == expected
+    assert client.patch(f"{BASE}/criteria/{criterion.pk}/", {"met": True}, format="json").status_code == expected
+    assert client.delete(f"{BASE}/items/{item.number}/").status_code == expected
+    item.refresh_from_db()
+    blocker.refresh_from_db()
+    criterion.refresh_from_db()
+    assert (item.status, blocker.resolved_at, criterion.met) == ("new", None, False)
 
 
 def test_a_member_changes_status_estimate_and_assignee_but_not_the_title(api, member, product, make_item):
