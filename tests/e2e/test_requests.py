@@ -23,7 +23,7 @@ def test_a_request_from_submission_to_a_planned_delivery(sign_in, pm, stakeholde
 
     page = sign_in(stakeholder)
     page.goto(f"/p/{product.slug}/")
-    page.get_by_role("link", name="Requests").click()
+    page.get_by_role("link", name="Requests", exact=True).click()
     page.get_by_role("link", name="Submit a request").click()
     page.get_by_label("The problem in one line").fill("Churn forecast misses holiday weeks")
     suggestions = page.get_by_role("complementary", name="Similar requests")

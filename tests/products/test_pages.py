@@ -120,3 +120,23 @@ def test_removing_the_last_product_manager_is_refused_with_a_message(browser_cli
     response = browser_client.as_user(pm).post(f"/p/{product.slug}/members/{membership.pk}/remove/", follow=True)
     assertContains(response, "at least one product manager")
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_metric_without_a_value_shows_a_dash_not_a_bare_unit(browser_client, pm, product):
+    OutcomeMetric.objects.create(product=product, name="CTR", unit="%", target=3)
+    response = browser_client.as_user(pm).get(f"/p/{product.slug}/")
+    assertContains(response, "<td>3 %</td>", html=True)
+    assertContains(response, "<td>–</td>", html=True, count=2)
+
+
+def test_header_links_the_triage_inbox_only_for_people_who_triage(browser_client, scrum_master, stakeholder, product):
+    assertContains(browser_client.as_user(scrum_master).get("/"), 'href="/requests/inbox/"')
+    response = browser_client.as_user(stakeholder).get("/")
+    assertNotContains(response, 'href="/requests/inbox/"')
+    assertContains(response, 'href="/requests/mine/"')
+
+
+def test_product_tabs_mark_the_current_section(browser_client, pm, product):
+    response = browser_client.as_user(pm).get(f"/p/{product.slug}/members/")
+    assertContains(response, f'<a href="/p/{product.slug}/members/" aria-current="page">Members</a>', html=True)
+    assertNotContains(response, f'<a href="/p/{product.slug}/" aria-current="page">Overview</a>', html=True)
