@@ -11,8 +11,12 @@ from contextlib import contextmanager
 
 import django
 
+# Measure what production runs: DEBUG off (no query log, no static finders),
+# with a throwaway key and plain HTTP for the in-process client.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 50)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 django.setup()
 
 from django.conf import settings  # noqa: E402
