@@ -10,6 +10,7 @@ stage = f"{sprint}stages/<int:stage_id>/"
 urlpatterns = [
     path("", views.sprint_list, name="list"),
     path("new/", views.sprint_create, name="create"),
+    path("velocity-card/", views.velocity_card, name="velocity-card"),
     path("settings/", views.sprint_settings, name="settings"),
     path(sprint, views.sprint_detail, name="detail"),
     path(f"{sprint}edit/", views.sprint_edit, name="edit"),

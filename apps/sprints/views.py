@@ -51,6 +51,15 @@ def sprint_list(request, product_slug):
 
 
 @login_required
+def velocity_card(request, product_slug):
+    """The velocity chart alone, for the product overview to load."""
+    product = get_product(request.user, product_slug, Action.VIEW_SPRINTS)
+    return TemplateResponse(
+        request, "sprints/sprint_list.html#velocity", {"product": product, "velocity": selectors.velocity(product)}
+    )
+
+
+@login_required
 def sprint_create(request, product_slug):
     product = get_product(request.user, product_slug, Action.PLAN_SPRINTS)
     form = forms.SprintForm(posted(request))

@@ -34,7 +34,7 @@
 
   function drawCharts(root) {
     if (!window.Chart) return;
-    root.querySelectorAll("canvas[data-chart]").forEach(async (canvas) => {
+    root.querySelectorAll("canvas[data-chart]:not([data-drawn])").forEach(async (canvas) => {
       const response = await fetch(canvas.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
       if (!response.ok) return;
       const data = await response.json();
@@ -124,6 +124,10 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     init(document);
-    document.body.addEventListener("htmx:afterSwap", (event) => initPlanning(event.detail.elt.parentElement || document));
+    document.body.addEventListener("htmx:afterSwap", (event) => {
+      const root = event.detail.elt.parentElement || document;
+      drawCharts(root);
+      initPlanning(root);
+    });
   });
 })();

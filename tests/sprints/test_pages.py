@@ -3,13 +3,14 @@
 from decimal import Decimal
 
 import pytest
+from pytest_django.asserts import assertContains, assertNotContains
 
 from apps.backlog.models import BacklogItem
 from apps.hypotheses.models import Assumption
 from apps.hypotheses.services import assumption_record
 from apps.sprints import services
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage
-from tests.sprints.conftest import reload
+from tests.sprints.conftest import day, finish, on, reload
 from tests.sprints.factories import BacklogItemFactory, SprintFactory, SprintItemFactory
 from tests.utils import queries_of
 
@@ -464,3 +465,35 @@ def test_sprint_detail_queries_do_not_grow_with_items(
         assumption_record(actor=member, sprint=staged, text=f"More {n}", category="effort")
     with django_assert_num_queries(with_one):
         assert client.get(f"{BASE}{staged.pk}/").status_code == 200
+
+
+def test_product_overview_loads_the_velocity_card_for_the_team_only(browser_client, member, stakeholder, product):
+    card_url = f"/p/{product.slug}/sprints/velocity-card/"
+    assertContains(browser_client.as_user(member).get(f"/p/{product.slug}/"), f'hx-get="{card_url}"')
+    assertNotContains(browser_client.as_user(stakeholder).get(f"/p/{product.slug}/"), card_url)
+
+
+def test_velocity_card_shows_committed_and_completed_points_of_closed_sprints(
+    browser_client, scrum_master, member, product, make_item, make_sprint
+):
+    sprint = make_sprint(product)
+    done, undone = make_item(product, "A", 3), make_item(product, "B", 5)
+    with on(day(0), 8):
+        for item in (done, undone):
+            services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
+        services.sprint_start(actor=scrum_master, sprint=sprint)
+    with on(day(1)):
+        finish(scrum_master, done)
+    with on(day(4), 18):
+        services.sprint_close(actor=scrum_master, sprint=sprint, decisions={undone.pk: "backlog"})
+    response = browser_client.as_user(member).get(f"/p/{product.slug}/sprints/velocity-card/")
+    assertContains(response, "<h2>Velocity</h2>", html=True)
+    assertContains(response, "<tr><th scope='row'>Sprint 1</th><td>8.0</td><td>3.0</td><td>38%</td></tr>", html=True)
+
+
+def test_velocity_card_is_refused_to_stakeholders_and_hidden_from_outsiders(
+    browser_client, stakeholder, outsider, product
+):
+    url = f"/p/{product.slug}/sprints/velocity-card/"
+    assert browser_client.as_user(stakeholder).get(url).status_code == 403
+    assert browser_client.as_user(outsider).get(url).status_code == 404
