@@ -306,4 +306,6 @@ class NotificationPreferenceView(generics.RetrieveUpdateAPIView):
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.notification_preference_set(actor=self.request.user, **serializer.validated_data)
+        # A PATCH may leave the setting out: it keeps its current value.
+        wanted = {"email_on_request_updates": serializer.instance.email_on_request_updates, **serializer.validated_data}
+        serializer.instance = services.notification_preference_set(actor=self.request.user, **wanted)

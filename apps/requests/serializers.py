@@ -201,9 +201,12 @@ class NotificationPreferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = NotificationPreference
         fields = ["email_on_request_updates"]
+        # The model's default would make it optional, and the service needs a value.
+        extra_kwargs = {"email_on_request_updates": {"required": True}}
 
 
 class TriageSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = TriageSettings
         fields = ["response_target_days"]
+        extra_kwargs = {"response_target_days": {"required": True}}

@@ -296,3 +296,22 @@ def test_the_comment_list_runs_the_same_number_of_queries_however_many_comments(
         services.comment_add(actor=author, stakeholder_request=new_request, body=f"{index}", internal=index % 2 == 0)
     with django_assert_num_queries(with_one):
         assert client.get(comments_url).json()["count"] == 11
+
+
+def test_settings_sent_without_their_value_are_a_400_not_a_500(api, pm, product):
+    client = api.as_user(pm)
+    response = client.put(api_url(product, "settings/"), {}, format="json")
+    assert response.status_code == 400
+    assert "response_target_days" in response.json()
+    response = client.put("/api/v1/requests/notification-settings/", {}, format="json")
+    assert response.status_code == 400
+    assert "email_on_request_updates" in response.json()
+
+
+def test_an_empty_patch_of_the_notification_setting_keeps_it(api, stakeholder):
+    client = api.as_user(stakeholder)
+    settings_url = "/api/v1/requests/notification-settings/"
+    client.put(settings_url, {"email_on_request_updates": False}, format="json")
+    response = client.patch(settings_url, {}, format="json")
+    assert response.status_code == 200
+    assert response.json() == {"email_on_request_updates": False}
