@@ -82,6 +82,12 @@ class RequestViewSet(ListWithDeliveriesMixin, ProductScopedMixin, viewsets.ReadO
             return TeamRequestSerializer
         return RequestSerializer
 
+    def get_object(self):
+        if self.lookup_field not in self.kwargs:
+            # OPTIONS on the settings action (a PUT without a number) asks for an object to describe.
+            raise Http404("No request here.")
+        return super().get_object()
+
     def retrieve(self, request, *args, **kwargs):
         return self._respond(self.get_object())
 

@@ -315,3 +315,8 @@ def test_an_empty_patch_of_the_notification_setting_keeps_it(api, stakeholder):
     response = client.patch(settings_url, {}, format="json")
     assert response.status_code == 200
     assert response.json() == {"email_on_request_updates": False}
+
+
+def test_options_on_the_settings_endpoint_describes_it_instead_of_failing(api, pm, product):
+    response = api.as_user(pm).options(api_url(product, "settings/"))
+    assert response.status_code == 200
