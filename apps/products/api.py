@@ -78,6 +78,7 @@ class MembershipViewSet(ProductScopedMixin, viewsets.ModelViewSet):
     """Who is in a product and with which role. The team sees the list;
     product managers add people, change roles and remove people."""
 
+    lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     required = {"list": Action.VIEW_MEMBERS, "retrieve": Action.VIEW_MEMBERS}
     default_required = Action.MANAGE_MEMBERS

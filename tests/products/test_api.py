@@ -136,3 +136,8 @@ def test_interactive_docs_are_served_without_a_cdn(client, pm):
     html = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "unpkg" not in html
+
+
+def test_a_membership_id_that_is_not_a_number_is_a_404_not_a_500(api, pm, product):
+    response = api.as_user(pm).patch(f"/api/v1/products/{product.slug}/memberships/abc/", {"role": "pm"}, format="json")
+    assert response.status_code == 404
