@@ -29,7 +29,7 @@ class BacklogItemFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
-        if value.lstrip("#").isdigit():
+        if value.lstrip("#").isdecimal():
             return queryset.filter(Q(number=int(value.lstrip("#"))) | Q(title__icontains=value))
         return queryset.filter(title__icontains=value)
 

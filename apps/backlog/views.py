@@ -95,7 +95,7 @@ def backlog(request, product_slug):
     status = 200 if filters.is_valid() else 400
     items = filters.qs if status == 200 else selectors.backlog_items(product).none()
     after = request.GET.get("after", "")
-    if after.lstrip("-").isdigit():
+    if after.lstrip("-").isdecimal():
         items = items.filter(rank__gt=int(after))
     page = list(items[: PAGE_SIZE + 1])
     has_more = len(page) > PAGE_SIZE
@@ -201,7 +201,7 @@ def item_move(request, product_slug, number):
             where = "before" if request.POST.get("before") else "after"
             anchor_number = request.POST.get(where, "")
             anchor = BacklogItem.objects.filter(
-                product=product, number=int(anchor_number) if anchor_number.isdigit() else 0
+                product=product, number=int(anchor_number) if anchor_number.isdecimal() else 0
             ).first()
             if anchor is None:
                 raise ValidationError(f"There is no item #{anchor_number} in this backlog to move next to.")

@@ -446,3 +446,19 @@ def test_a_stale_grooming_save_is_a_409_and_keeps_the_other_change(
     assertContains(response, "changed by someone else", status_code=409)
     item.refresh_from_db()
     assert (item.story_points, item.status, item.acceptance_criteria.count()) == (8, "new", 0)
+
+
+@pytest.mark.parametrize(
+    "params", [{"after": "²"}, {"q": "²"}, {"q": "#³"}], ids=["after", "search", "search-by-number"]
+)
+def test_digits_that_are_not_decimal_in_backlog_parameters_are_no_crash(browser_client, pm, make_item, params):
+    # "²".isdigit() is true, but int("²") fails.
+    make_item(title="Baseline model")
+    response = browser_client.as_user(pm).get(URL, params)
+    assert response.status_code == 200
+
+
+def test_moving_next_to_a_superscript_number_is_a_400(browser_client, pm, make_item):
+    item = make_item()
+    response = browser_client.as_user(pm).post(f"{URL}items/{item.number}/move/", {"before": "²"})
+    assert response.status_code == 400
