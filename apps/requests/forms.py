@@ -85,7 +85,7 @@ class MergeForm(DecisionForm):
 
     def clean_into(self):
         number = self.cleaned_data["into"].strip().upper().removeprefix("R-")
-        if not number.isdigit():
+        if not number.isdecimal():
             raise forms.ValidationError("Give the number of the request to keep, e.g. R-12.")
         return int(number)
 

@@ -232,6 +232,13 @@ def test_merging_into_an_unknown_request_is_refused(browser_client, pm, product,
     assertContains(response, "no request R-999", status_code=400)
 
 
+def test_merging_into_a_superscript_number_is_refused_not_a_crash(browser_client, pm, product, new_request):
+    response = browser_client.as_user(pm).post(
+        url(product, f"{new_request.number}/triage/merge/"), {"into": "R-²", "version": new_request.version}
+    )
+    assertContains(response, "Give the number of the request to keep", status_code=400)
+
+
 def test_an_unknown_decision_is_404(browser_client, pm, product, new_request):
     assert browser_client.as_user(pm).post(url(product, f"{new_request.number}/triage/approve/")).status_code == 404
 
