@@ -136,7 +136,7 @@ class ActionsForm(forms.Form):
     def clean_items(self):
         numbers = []
         for part in self.cleaned_data["items"].replace("#", " ").replace(",", " ").split():
-            if not part.isdigit():
+            if not part.isdecimal():
                 raise forms.ValidationError(f"“{part}” is not an item number.")
             numbers.append(int(part))
         return numbers
