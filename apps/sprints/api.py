@@ -297,6 +297,6 @@ class VelocityView(APIView):
     def get(self, request, product_slug):
         product = get_product(request.user, product_slug, VIEW)
         raw = request.query_params.get("last", "6")
-        if not raw.isdigit() or not 1 <= int(raw) <= 50:
+        if not raw.isdecimal() or not 1 <= int(raw) <= 50:
             raise serializers.ValidationError({"last": ["A whole number from 1 to 50."]})
         return Response(selectors.velocity(product, last=int(raw)))

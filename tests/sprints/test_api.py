@@ -172,7 +172,7 @@ def test_the_kind_cannot_change_after_creation(api, scrum_master, sprint):
     assert response.status_code == 400 and "kind" in response.json()
 
 
-@pytest.mark.parametrize("last", ["0", "51", "x"])
+@pytest.mark.parametrize("last", ["0", "51", "x", "²"])
 def test_velocity_window_must_be_sensible(api, member, product, last):
     response = api.as_user(member).get(f"{API}velocity/?last={last}")
     assert response.status_code == 400 and "last" in response.json()
