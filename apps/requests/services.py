@@ -265,8 +265,12 @@ def request_merge(
         raise ValidationError(
             {"into": f"{kept.reference} is itself a duplicate; merge into the request it was kept as."}
         )
-    if kept.visibility == StakeholderRequest.Visibility.PRIVATE and kept.requester_id != current.requester_id:
-        # The duplicate's requester and readers are sent to the kept request; they must be able to open it.
+    readers_may_not_see_kept = kept.requester_id != current.requester_id or (
+        current.visibility == StakeholderRequest.Visibility.PUBLIC
+    )
+    if kept.visibility == StakeholderRequest.Visibility.PRIVATE and readers_may_not_see_kept:
+        # The duplicate's requester and readers are sent to the kept request (its reference and
+        # title are in the decision note); they must be able to open it.
         raise ValidationError(
             {
                 "into": f"{kept.reference} is private to its requester, so the people following "

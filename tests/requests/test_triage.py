@@ -154,6 +154,18 @@ def test_merge_into_someone_elses_private_request_is_refused_so_nothing_leaks(pm
     assert new_request.status == Status.NEW and new_request.duplicate_of is None
 
 
+def test_merge_of_a_public_request_into_its_requesters_private_one_is_refused_so_its_readers_see_nothing(
+    pm, product, stakeholder
+):
+    # Everyone in the product reads the public duplicate, its decision note and its "Follow R-n" link.
+    private = StakeholderRequestFactory(product=product, requester=stakeholder, visibility="private", title="Secret")
+    public = StakeholderRequestFactory(product=product, requester=stakeholder, visibility="public")
+    with pytest.raises(ValidationError, match="private to its requester"):
+        services.request_merge(actor=pm, stakeholder_request=public, into=private)
+    public.refresh_from_db()
+    assert public.status == Status.NEW and public.duplicate_of is None and "Secret" not in public.decision_note
+
+
 def test_merge_refuses_itself_another_product_and_a_duplicate(pm, product, other_product, new_request):
     with pytest.raises(ValidationError, match="itself"):
         services.request_merge(actor=pm, stakeholder_request=new_request, into=new_request)
