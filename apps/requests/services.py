@@ -33,6 +33,12 @@ from apps.requests.models import (
 
 Status = StakeholderRequest.Status
 
+# Event notes are read by everyone who sees the request and emailed to its
+# watchers, so they never name the backlog item: the backlog is the team's.
+WORK_DONE = "The work on this request is done."
+WORK_DONE_ALREADY = "The work on this request was already done."
+WORK_REOPENED = "The work on this request was reopened; it goes on."
+
 
 class SubmissionRateLimited(Exception):
     """Too many submissions by one person in the window; nothing was saved."""
@@ -220,7 +226,7 @@ def request_accept(
     current.snoozed_until = None
     _move(current, Status.ACCEPTED, actor=actor, note=current.decision_note)
     if backlog_item.status == BacklogItem.Status.DONE:
-        _move(current, Status.DELIVERED, actor=actor, note=f"{backlog_item} is already done.")
+        _move(current, Status.DELIVERED, actor=actor, note=WORK_DONE_ALREADY)
     else:
         # What the acceptance email says is the baseline later "delivery moved" emails compare with.
         current.expected_delivery = expected_deliveries([current])[current.pk].on
@@ -348,11 +354,11 @@ def on_backlog_status_change(*, item: BacklogItem, old_status: str, new_status: 
     if new_status == BacklogItem.Status.DONE:
         linked = StakeholderRequest.objects.filter(backlog_item=item, status=Status.ACCEPTED)
         for stakeholder_request in linked.select_for_update().select_related("product"):
-            _move(stakeholder_request, Status.DELIVERED, actor=actor, note=f"{item} is done.")
+            _move(stakeholder_request, Status.DELIVERED, actor=actor, note=WORK_DONE)
     elif old_status == BacklogItem.Status.DONE:
         linked = StakeholderRequest.objects.filter(backlog_item=item, status=Status.DELIVERED)
         for stakeholder_request in linked.select_for_update().select_related("product"):
-            _move(stakeholder_request, Status.ACCEPTED, actor=actor, note=f"{item} was reopened; work goes on.")
+            _move(stakeholder_request, Status.ACCEPTED, actor=actor, note=WORK_REOPENED)
 
 
 def expected_deliveries_refresh(*, chunk: int = 500) -> int:

@@ -7,8 +7,10 @@ from django.core import mail
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from apps.backlog import services as backlog
 from apps.requests import conf, services
 from apps.requests.models import Comment, StakeholderRequest
+from tests.backlog.factories import BacklogItemFactory
 from tests.factories import MembershipFactory, UserFactory
 from tests.requests.factories import StakeholderRequestFactory
 from tests.utils import queries_of
@@ -438,3 +440,21 @@ def test_the_requester_sees_the_teams_question_and_answers_it_in_the_thread(
     client.post(url(product, f"{new_request.number}/comments/"), {"body": "Europe."})
     new_request.refresh_from_db()
     assert new_request.status == Status.NEW
+
+
+def test_stakeholders_never_read_the_linked_backlog_item_in_delivery_notes(
+    django_capture_on_commit_callbacks, browser_client, pm, product, stakeholder, new_request
+):
+    reader = MembershipFactory(product=product, role="stakeholder").user
+    item = BacklogItemFactory(product=product, title="Patch the leaky churn feature", story_points=1)
+    item.acceptance_criteria.create(text="works")
+    services.request_accept(actor=pm, stakeholder_request=new_request, backlog_item=item)
+    services.watch_set(actor=reader, stakeholder_request=new_request, watching=True)
+    for status in ("ready", "in_progress"):
+        item = backlog.item_set_status(actor=pm, item=item, status=status)
+    with django_capture_on_commit_callbacks(execute=True):
+        item = backlog.item_set_status(actor=pm, item=item, status="done")
+        backlog.item_set_status(actor=pm, item=item, status="in_progress")
+    for person in (stakeholder, reader):
+        assertNotContains(browser_client.as_user(person).get(new_request.get_absolute_url()), "leaky churn")
+    assert mail.outbox and not any("leaky churn" in email.body for email in mail.outbox)
