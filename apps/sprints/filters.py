@@ -13,6 +13,9 @@ class SprintFilter(django_filters.FilterSet):
 
 
 class SprintItemFilter(django_filters.FilterSet):
+    # A plain number: a choice filter (over every stage) would tell other products' stage ids apart.
+    stage = django_filters.NumberFilter(field_name="stage__pk")
+
     class Meta:
         model = SprintItem
         fields = ["outcome", "stage", "committed"]

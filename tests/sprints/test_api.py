@@ -257,3 +257,24 @@ def test_list_endpoints_do_not_grow_in_queries(api, member, product, django_asse
     for url, count in counts.items():
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("endpoint", ["assumptions/?sprint={sprint}", "sprints/{mine}/items/?stage={stage}"])
+def test_filters_do_not_tell_another_products_sprints_and_stages_from_missing_ones(
+    api, member, outsider, product, other_product, make_sprint, endpoint
+):
+    mine = make_sprint(product)
+    theirs = services.sprint_create(
+        actor=outsider,
+        product=other_product,
+        name="Their staged sprint",
+        start_date=day(0),
+        end_date=day(27),
+        kind=Sprint.Kind.STAGED,
+    )
+    client = api.as_user(member)
+    url = API + endpoint
+    foreign = client.get(url.format(mine=mine.pk, sprint=theirs.pk, stage=theirs.stages.first().pk))
+    missing = client.get(url.format(mine=mine.pk, sprint=99_999, stage=99_999))
+    assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json())
+    assert foreign.status_code == 200 and foreign.json()["count"] == 0
