@@ -364,7 +364,11 @@ def criterion_toggle(request, product_slug, criterion_id):
     criterion = get_object_or_404(
         AcceptanceCriterion.objects.select_related("item"), pk=criterion_id, item__product=product
     )
-    services.criterion_update(actor=request.user, criterion=criterion, met=not criterion.met)
+    # The page says which state the person asked for ("met": 1 or 0), so two people
+    # ticking the same box at once both get a ticked box; without it, flip.
+    wanted = request.POST.get("met")
+    met = wanted == "1" if wanted in ("0", "1") else not criterion.met
+    services.criterion_update(actor=request.user, criterion=criterion, met=met)
     return _criteria_response(request, product, criterion.item.number)
 
 

@@ -462,3 +462,17 @@ def test_moving_next_to_a_superscript_number_is_a_400(browser_client, pm, make_i
     item = make_item()
     response = browser_client.as_user(pm).post(f"{URL}items/{item.number}/move/", {"before": "²"})
     assert response.status_code == 400
+
+
+def test_two_people_ticking_the_same_criterion_at_once_leave_it_ticked(browser_client, member, pm, make_item):
+    item = make_item()
+    criterion = AcceptanceCriterionFactory(item=item)
+    # Both pages show the box unticked; each click asks for it to be ticked.
+    assertContains(browser_client.as_user(member).get(URL + f"items/{item.number}/"), 'name="met" value="1"')
+    for person in (member, pm):
+        browser_client.as_user(person).post(URL + f"criteria/{criterion.pk}/toggle/", {"met": "1"}, **HTMX)
+    criterion.refresh_from_db()
+    assert criterion.met
+    browser_client.as_user(pm).post(URL + f"criteria/{criterion.pk}/toggle/", {"met": "0"}, **HTMX)
+    criterion.refresh_from_db()
+    assert not criterion.met
