@@ -173,7 +173,7 @@ class SprintItemViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.Gener
         )
 
     def get_object(self) -> SprintItem:
-        return get_object_or_404(SprintItem, sprint=self.sprint, item_id=self.kwargs["item_id"])
+        return get_object_or_404(SprintItem, sprint=self.sprint, item__pk=self.kwargs["item_id"])
 
     def _answer(self, entry: SprintItem, code=status.HTTP_200_OK) -> Response:
         return Response(SprintItemSerializer(self.get_queryset().get(pk=entry.pk)).data, status=code)

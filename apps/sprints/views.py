@@ -258,7 +258,7 @@ def plan_add(request, product_slug, sprint_id):
 @require_POST
 def plan_remove(request, product_slug, sprint_id):
     product, sprint = _sprint(request, product_slug, sprint_id, Action.PLAN_SPRINTS)
-    entry = SprintItem.objects.filter(sprint=sprint, item_id=_int(request.POST.get("item"))).first()
+    entry = SprintItem.objects.filter(sprint=sprint, item__pk=_int(request.POST.get("item"))).first()
     if entry is None:
         return _planning_response(request, product, sprint, "That item is not in this sprint.")
     try:
@@ -272,7 +272,7 @@ def plan_remove(request, product_slug, sprint_id):
 @require_POST
 def plan_stage(request, product_slug, sprint_id):
     product, sprint = _sprint(request, product_slug, sprint_id, Action.PLAN_SPRINTS)
-    entry = SprintItem.objects.filter(sprint=sprint, item_id=_int(request.POST.get("item"))).first()
+    entry = SprintItem.objects.filter(sprint=sprint, item__pk=_int(request.POST.get("item"))).first()
     stage = sprint.stages.filter(pk=_int(request.POST.get("stage"))).first()
     if entry is None or (request.POST.get("stage") and stage is None):
         return _planning_response(request, product, sprint, "No such item or stage in this sprint.")
@@ -354,7 +354,7 @@ def board_move(request, product_slug, sprint_id):
     entry = get_object_or_404(
         SprintItem.objects.select_related("item"),
         sprint=sprint,
-        item_id=form.cleaned_data["item"],
+        item__pk=form.cleaned_data["item"],
         outcome=SprintItem.Outcome.OPEN,
     )
     try:
@@ -468,7 +468,7 @@ def sprint_review(request, product_slug, sprint_id):
 @require_POST
 def record_finding(request, product_slug, sprint_id, item_id):
     product, sprint = _sprint(request, product_slug, sprint_id, Action.WORK_SPRINT)
-    entry = get_object_or_404(SprintItem, sprint=sprint, item_id=item_id)
+    entry = get_object_or_404(SprintItem, sprint=sprint, item__pk=item_id)
     form = forms.FindingForm(request.POST)
     if form.is_valid():
         services.sprint_item_record_finding(actor=request.user, entry=entry, finding=form.cleaned_data["finding"])
@@ -582,6 +582,8 @@ def criterion_set(request, product_slug, sprint_id, stage_id, criterion_id):
 
 
 def _int(value) -> int | None:
+    # Lookups by item go through item__pk, not item_id: a number too large for
+    # SQLite then matches nothing instead of raising OverflowError.
     try:
         return int(value)
     except (TypeError, ValueError):

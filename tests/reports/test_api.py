@@ -222,3 +222,10 @@ def test_list_queries_do_not_grow_with_rounds(
     with django_assert_num_queries(with_one):
         assert client.get(API + "surveys/").json()["count"] == 5
     assert SurveyRound.objects.count() == 4
+
+
+@pytest.mark.parametrize("endpoint", ["survey-rounds", "happiness-reports"])
+def test_a_survey_number_too_large_for_the_database_filters_to_nothing(api, pm, closed_round, endpoint):
+    response = api.as_user(pm).get(f"{API}{endpoint}/?survey={10**25}")
+    assert response.status_code == 200 and response.json()["count"] == 0
+

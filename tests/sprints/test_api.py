@@ -278,3 +278,8 @@ def test_filters_do_not_tell_another_products_sprints_and_stages_from_missing_on
     missing = client.get(url.format(mine=mine.pk, sprint=99_999, stage=99_999))
     assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json())
     assert foreign.status_code == 200 and foreign.json()["count"] == 0
+
+
+def test_a_sprint_item_too_large_for_the_database_is_a_404_in_the_api(api, member, active):
+    url = f"{API}sprints/{active.pk}/items/{10**25}/"
+    assert api.as_user(member).patch(url, {"finding": "x"}, format="json").status_code == 404

@@ -497,3 +497,15 @@ def test_velocity_card_is_refused_to_stakeholders_and_hidden_from_outsiders(
     url = f"/p/{product.slug}/sprints/velocity-card/"
     assert browser_client.as_user(stakeholder).get(url).status_code == 403
     assert browser_client.as_user(outsider).get(url).status_code == 404
+
+
+def test_item_ids_too_large_for_the_database_are_not_found_not_a_500(browser_client, scrum_master, active):
+    # SQLite raises OverflowError for integers beyond 64 bits unless the lookup guards against it.
+    huge = str(10**25)
+    client = browser_client.as_user(scrum_master)
+    url = f"{BASE}{active.pk}/"
+    htmx = {"HX-Request": "true"}
+    assert client.post(f"{url}plan/remove/", {"item": huge}, headers=htmx).status_code == 400
+    assert client.post(f"{url}plan/stage/", {"item": huge, "stage": huge}, headers=htmx).status_code == 400
+    assert client.post(f"{url}board/move/", {"item": huge, "status": "done", "version": "1"}).status_code == 404
+    assert client.post(f"{url}items/{huge}/finding/", {"finding": "x"}).status_code == 404
