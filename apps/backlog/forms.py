@@ -1,7 +1,7 @@
 from django import forms
 
 from apps.backlog import selectors
-from apps.backlog.models import BacklogItem, Blocker, Label
+from apps.backlog.models import MAX_NUMBER, BacklogItem, Blocker, Label
 
 POINTS = {"max_digits": 5, "decimal_places": 1, "min_value": 0, "required": False}
 
@@ -122,7 +122,7 @@ class BulkForm(ProductScopedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any number may be sent; the service reports those not in this backlog.
-        self.fields["items"].valid_value = lambda value: str(value).isdigit()
+        self.fields["items"].valid_value = lambda value: str(value).isdecimal() and int(value) <= MAX_NUMBER
 
     def service_arguments(self) -> dict:
         action, data = self.cleaned_data["action"], self.cleaned_data

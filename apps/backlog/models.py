@@ -19,6 +19,9 @@ POINTS = {
     "validators": [MinValueValidator(0, "Points cannot be negative.")],
 }
 RANGE_FIELDS = ("estimate_optimistic", "estimate_likely", "estimate_pessimistic")
+# The largest item number (a 32-bit integer column); input beyond it names no item. Checked
+# before IN lookups, which SQLite answers with OverflowError for integers beyond 64 bits.
+MAX_NUMBER = 2**31 - 1
 
 
 def expected_points(story_points, optimistic, likely, pessimistic) -> Decimal | None:

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from apps.accounts.models import User
 from apps.backlog import selectors, workflow
-from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
+from apps.backlog.models import MAX_NUMBER, AcceptanceCriterion, BacklogItem, Blocker, Label
 
 
 class LabelSerializer(serializers.ModelSerializer):
@@ -162,7 +162,9 @@ class MoveSerializer(serializers.Serializer):
 
 
 class BulkSerializer(ProductScopedInput):
-    items = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    items = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_NUMBER), min_length=1, max_length=500
+    )
     status = serializers.ChoiceField(choices=BacklogItem.Status.choices, required=False)
     add_label = serializers.SlugRelatedField(slug_field="name", queryset=Label.objects.none(), required=False)
     remove_label = serializers.SlugRelatedField(slug_field="name", queryset=Label.objects.none(), required=False)

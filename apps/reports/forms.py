@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from apps.backlog.models import BacklogItem
+from apps.backlog.models import MAX_NUMBER, BacklogItem
 from apps.reports.models import Audience, Survey
 
 HAPPINESS_CHOICES = [
@@ -136,7 +136,7 @@ class ActionsForm(forms.Form):
     def clean_items(self):
         numbers = []
         for part in self.cleaned_data["items"].replace("#", " ").replace(",", " ").split():
-            if not part.isdecimal():
+            if not part.isdecimal() or int(part) > MAX_NUMBER:
                 raise forms.ValidationError(f"“{part}” is not an item number.")
             numbers.append(int(part))
         return numbers

@@ -2,7 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.backlog.models import BacklogItem
+from apps.backlog.models import MAX_NUMBER, BacklogItem
 from apps.reports import cadence
 from apps.reports.models import Audience, HappinessReport, Survey, SurveyRound
 
@@ -135,7 +135,9 @@ class HappinessReportSerializer(HappinessReportSummarySerializer):
 
 class ReportActionsSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, required=False, default="")
-    items = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list, max_length=100)
+    items = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_NUMBER), default=list, max_length=100
+    )
     actions_version = serializers.IntegerField(help_text="The version you edited; a stale one answers 409.")
 
 

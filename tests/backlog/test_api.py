@@ -299,3 +299,9 @@ def test_schema_documents_the_backlog_endpoints(api, pm):
     paths = api.as_user(pm).get("/api/schema/?format=json").json()["paths"]
     assert f"{BASE.replace('recommender', '{product_slug}')}/items/{{number}}/move/" in paths
     assert f"{BASE.replace('recommender', '{product_slug}')}/items/bulk/" in paths
+
+
+def test_bulk_item_numbers_too_large_for_the_database_are_a_400(api, pm, make_item):
+    make_item()
+    response = api.as_user(pm).post(f"{BASE}/items/bulk/", {"items": [10**25], "status": "ready"}, format="json")
+    assert response.status_code == 400 and "items" in response.json()

@@ -476,3 +476,11 @@ def test_two_people_ticking_the_same_criterion_at_once_leave_it_ticked(browser_c
     browser_client.as_user(pm).post(URL + f"criteria/{criterion.pk}/toggle/", {"met": "0"}, **HTMX)
     criterion.refresh_from_db()
     assert not criterion.met
+
+
+def test_bulk_item_numbers_too_large_for_the_database_are_a_message_not_a_500(browser_client, pm, make_item):
+    make_item()
+    response = browser_client.as_user(pm).post(
+        URL + "bulk/", {"items": [str(10**25)], "action": "status", "status": "ready"}, follow=True
+    )
+    assertContains(response, "is not one of the available choices")

@@ -229,3 +229,8 @@ def test_a_survey_number_too_large_for_the_database_filters_to_nothing(api, pm, 
     response = api.as_user(pm).get(f"{API}{endpoint}/?survey={10**25}")
     assert response.status_code == 200 and response.json()["count"] == 0
 
+
+def test_action_item_numbers_too_large_for_the_database_are_a_400(api, pm, closed_round):
+    url = f"{API}happiness-reports/{closed_round.report.pk}/actions/"
+    response = api.as_user(pm).put(url, {"note": "x", "items": [10**25], "actions_version": 1}, format="json")
+    assert response.status_code == 400 and "items" in response.json()

@@ -246,6 +246,7 @@ def test_pm_writes_the_plan_and_links_items_with_htmx(browser_client, pm, closed
         ({"note": "x", "items": "#99", "actions_version": "1"}, "No backlog item #99"),
         ({"note": "x", "items": "twelve", "actions_version": "1"}, "is not an item number"),
         ({"note": "x", "items": "²", "actions_version": "1"}, "is not an item number"),
+        ({"note": "x", "items": str(10**25), "actions_version": "1"}, "is not an item number"),
         ({"note": "x", "items": "", "actions_version": "7"}, "Someone changed"),
     ],
 )
