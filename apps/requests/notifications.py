@@ -69,7 +69,8 @@ def _email_for(notification: Notification) -> EmailMessage:
     }
     subject = f"[{stakeholder_request.product.name}] {stakeholder_request.reference} {headline(event)}"
     return EmailMessage(
-        subject=subject[:200],
+        # One line: a newline in a name would make the mail header invalid.
+        subject=" ".join(subject.split())[:200],
         body=render_to_string("requests/email/update.txt", context),
         to=[notification.recipient.email],
     )

@@ -34,6 +34,18 @@ def test_a_decline_emails_the_requester_its_reason_with_an_absolute_link(
     assert Notification.objects.get().sent_at is not None
 
 
+def test_a_product_name_with_a_line_break_still_gives_a_one_line_subject(
+    django_capture_on_commit_callbacks, pm, product, new_request
+):
+    product.name = "Recommender\nBcc: everyone@example.com"
+    product.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_decline(actor=pm, stakeholder_request=new_request, reason="Out of scope.")
+    message = mail.outbox[0].message()
+    assert message["Subject"] == f"[Recommender Bcc: everyone@example.com] R-{new_request.number} was declined"
+    assert message["Bcc"] is None
+
+
 def test_watchers_are_told_too_but_not_the_person_who_made_the_change(
     django_capture_on_commit_callbacks, pm, watcher, new_request
 ):
