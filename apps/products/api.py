@@ -3,6 +3,7 @@ from functools import cached_property
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.accounts import services as accounts
@@ -71,7 +72,16 @@ class ProductViewSet(
         return product
 
     def perform_create(self, serializer):
+        serializer.validated_data.pop("version", None)
         serializer.instance = services.product_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        changes = dict(serializer.validated_data)
+        if "version" not in changes:
+            raise ValidationError({"version": "Send the version you edited, so a newer change is not overwritten."})
+        serializer.instance = services.product_update(
+            actor=self.request.user, product=serializer.instance, expected_version=changes.pop("version"), **changes
+        )
 
 
 class MembershipViewSet(ProductScopedMixin, viewsets.ModelViewSet):

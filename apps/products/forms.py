@@ -14,6 +14,10 @@ class ProductForm(forms.ModelForm):
         }
 
 
+class ProductEditForm(ProductForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class OutcomeMetricForm(forms.ModelForm):
     class Meta:
         model = OutcomeMetric

@@ -15,6 +15,8 @@ class Product(models.Model):
     vision = models.TextField(blank=True, help_text="Markdown.")
     definition_of_done = models.TextField(blank=True, help_text="Markdown. Shown on every backlog item of the product.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Incremented by every edit; an edit based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]

@@ -14,9 +14,13 @@ class OutcomeMetricSerializer(serializers.ModelSerializer):
 class ProductSerializer(serializers.ModelSerializer):
     my_role = serializers.SerializerMethodField()
 
+    version = serializers.IntegerField(
+        required=False, help_text="On edits: the version you saw; a newer one answers 409. Ignored on create."
+    )
+
     class Meta:
         model = Product
-        fields = ["id", "name", "slug", "kind", "vision", "definition_of_done", "created_at", "my_role"]
+        fields = ["id", "name", "slug", "kind", "vision", "definition_of_done", "created_at", "version", "my_role"]
         read_only_fields = ["id", "slug", "created_at", "my_role"]
 
     def get_my_role(self, product) -> str | None:

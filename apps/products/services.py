@@ -6,7 +6,10 @@ from django.utils.text import slugify
 
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.permissions import forget_roles
+from apps.core.exceptions import Conflict
 from apps.products.models import Product
+
+EDITABLE_FIELDS = frozenset({"name", "kind", "vision", "definition_of_done"})
 
 
 @transaction.atomic
@@ -35,6 +38,29 @@ def product_create(
     Membership.objects.create(product=product, user=actor, role=Role.PRODUCT_MANAGER)
     forget_roles(actor)
     return product
+
+
+@transaction.atomic
+def product_update(*, actor: User, product: Product, expected_version: int, **changes) -> Product:
+    """Change the product's name, kind, vision or definition of done, refusing
+    the edit if someone saved the product since `expected_version`."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    current = Product.objects.select_for_update().get(pk=product.pk)
+    if current.version != expected_version:
+        raise Conflict(
+            f"{current.name} was changed by someone else since you opened it. "
+            "Reload to see their change, then edit again."
+        )
+    for field, value in changes.items():
+        setattr(current, field, value.strip() if field == "name" else value)
+    if not current.name:
+        raise ValidationError({"name": "A product needs a name."})
+    current.full_clean()
+    current.version += 1
+    current.save(update_fields=[*changes, "version"])
+    return current
 
 
 def _unique_slug(name: str) -> str:

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 from apps.accounts import services as accounts
 from apps.accounts.models import Membership
 from apps.accounts.permissions import Action, get_product
+from apps.core.exceptions import Conflict
 from apps.core.forms import add_service_errors
 from apps.products import selectors, services
-from apps.products.forms import MembershipForm, OutcomeMetricForm, ProductForm
+from apps.products.forms import MembershipForm, OutcomeMetricForm, ProductEditForm, ProductForm
 from apps.products.models import OutcomeMetric
 
 
@@ -48,12 +49,25 @@ def product_detail(request, product_slug):
 @login_required
 def product_edit(request, product_slug):
     product = get_product(request.user, product_slug, Action.EDIT_PRODUCT)
-    form = ProductForm(request.POST or None, instance=product)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Product saved.")
-        return redirect(product)
-    return TemplateResponse(request, "products/product_form.html", {"form": form, "product": product})
+    form = ProductEditForm(request.POST or None, instance=product, initial={"version": product.version})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = {field: form.cleaned_data[field] for field in ProductForm.Meta.fields}
+            try:
+                services.product_update(
+                    actor=request.user, product=product, expected_version=form.cleaned_data["version"], **changes
+                )
+            except Conflict as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Product saved.")
+                return redirect(product)
+    return TemplateResponse(request, "products/product_form.html", {"form": form, "product": product}, status=status)
 
 
 @login_required

@@ -78,7 +78,7 @@ def test_creating_a_product_with_an_unknown_kind_is_refused(api, member):
 @pytest.mark.parametrize("persona", ["scrum_master", "member", "stakeholder"], indirect=True)
 def test_only_the_pm_may_edit_a_product(api, persona, pm, product):
     assert api.as_user(persona).patch("/api/v1/products/recommender/", {"name": "x"}).status_code == 403
-    assert api.as_user(pm).patch("/api/v1/products/recommender/", {"name": "Recs"}).status_code == 200
+    assert api.as_user(pm).patch("/api/v1/products/recommender/", {"name": "Recs", "version": 1}).status_code == 200
     product.refresh_from_db()
     assert product.name == "Recs"
 
@@ -141,3 +141,21 @@ def test_interactive_docs_are_served_without_a_cdn(client, pm):
 def test_a_membership_id_that_is_not_a_number_is_a_404_not_a_500(api, pm, product):
     response = api.as_user(pm).patch(f"/api/v1/products/{product.slug}/memberships/abc/", {"role": "pm"}, format="json")
     assert response.status_code == 404
+
+
+def test_a_stale_product_edit_is_refused_and_changes_nothing(api, pm, product):
+    client = api.as_user(pm)
+    assert client.patch("/api/v1/products/recommender/", {"vision": "Mine", "version": 1}).json()["version"] == 2
+    response = client.patch("/api/v1/products/recommender/", {"vision": "Theirs", "version": 1})
+    assert response.status_code == 409
+    assert "changed by someone else" in response.json()["detail"]
+    product.refresh_from_db()
+    assert (product.vision, product.version) == ("Mine", 2)
+
+
+def test_a_product_edit_without_a_version_is_refused(api, pm, product):
+    response = api.as_user(pm).patch("/api/v1/products/recommender/", {"vision": "Blind overwrite"})
+    assert response.status_code == 400
+    assert "version" in response.json()
+    product.refresh_from_db()
+    assert product.vision != "Blind overwrite"

@@ -46,7 +46,7 @@ def test_outsider_gets_404_for_every_product_page(browser_client, outsider, prod
 def test_only_the_product_manager_may_edit_the_product(browser_client, pm, scrum_master, product):
     assert browser_client.as_user(scrum_master).get(f"/p/{product.slug}/edit/").status_code == 403
     response = browser_client.as_user(pm).post(
-        f"/p/{product.slug}/edit/", {"name": "Recs", "kind": "ml", "vision": "New vision"}
+        f"/p/{product.slug}/edit/", {"name": "Recs", "kind": "ml", "vision": "New vision", "version": 1}
     )
     assert response.status_code == 302
     product.refresh_from_db()
@@ -140,3 +140,22 @@ def test_product_tabs_mark_the_current_section(browser_client, pm, product):
     response = browser_client.as_user(pm).get(f"/p/{product.slug}/members/")
     assertContains(response, f'<a href="/p/{product.slug}/members/" aria-current="page">Members</a>', html=True)
     assertNotContains(response, f'<a href="/p/{product.slug}/" aria-current="page">Overview</a>', html=True)
+
+
+def test_two_pms_editing_the_product_at_once_lose_nothing(browser_client, pm, product):
+    client = browser_client.as_user(pm)
+    mine = {"name": "Recommender", "kind": "ml", "vision": "Mine", "version": 1}
+    assert client.post(f"/p/{product.slug}/edit/", mine).status_code == 302
+    response = client.post(f"/p/{product.slug}/edit/", {**mine, "vision": "Theirs"})
+    assertContains(response, "changed by someone else", status_code=409)
+    product.refresh_from_db()
+    assert product.vision == "Mine"
+
+
+def test_a_product_without_a_name_is_refused(browser_client, pm, product):
+    response = browser_client.as_user(pm).post(
+        f"/p/{product.slug}/edit/", {"name": " ", "kind": "ml", "vision": "", "version": 1}
+    )
+    assert response.status_code == 400
+    product.refresh_from_db()
+    assert product.name == "Recommender"
