@@ -3,7 +3,7 @@
 from django import forms
 
 from apps.requests import attachments
-from apps.requests.models import NotificationPreference, StakeholderRequest, TriageSettings
+from apps.requests.models import SUBMITTED_FIELDS, NotificationPreference, StakeholderRequest, TriageSettings
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -30,17 +30,7 @@ class SubmitForm(forms.ModelForm):
 
     class Meta:
         model = StakeholderRequest
-        fields = [
-            "title",
-            "problem",
-            "affected",
-            "desired_outcome",
-            "success_measure",
-            "business_value",
-            "urgency",
-            "needed_by",
-            "visibility",
-        ]
+        fields = SUBMITTED_FIELDS
         labels = {"title": "The problem in one line"}
         help_texts = {"title": "Similar requests appear below as you type, so you can join one instead."}
         widgets = {

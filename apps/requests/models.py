@@ -10,6 +10,20 @@ from django.urls import reverse
 DEFAULT_RESPONSE_TARGET_DAYS = 5
 
 
+# What a requester writes when submitting, on the page and through the API alike.
+SUBMITTED_FIELDS = [
+    "title",
+    "problem",
+    "affected",
+    "desired_outcome",
+    "success_measure",
+    "business_value",
+    "urgency",
+    "needed_by",
+    "visibility",
+]
+
+
 class StakeholderRequest(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"

@@ -1,7 +1,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.requests.models import Attachment, Comment, NotificationPreference, StakeholderRequest, TriageSettings
+from apps.requests.models import (
+    SUBMITTED_FIELDS,
+    Attachment,
+    Comment,
+    NotificationPreference,
+    StakeholderRequest,
+    TriageSettings,
+)
 from apps.requests.selectors import InboxState
 
 
@@ -116,18 +123,7 @@ class RequestSubmitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StakeholderRequest
-        fields = [
-            "title",
-            "problem",
-            "affected",
-            "desired_outcome",
-            "success_measure",
-            "business_value",
-            "urgency",
-            "needed_by",
-            "visibility",
-            "attachments",
-        ]
+        fields = [*SUBMITTED_FIELDS, "attachments"]
 
 
 class DecisionSerializer(serializers.Serializer):
