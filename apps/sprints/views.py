@@ -510,54 +510,68 @@ def stage_detail(request, product_slug, sprint_id, stage_id):
     return TemplateResponse(request, "sprints/stage.html", _stage_context(request, product, sprint, stage))
 
 
-@login_required
-@require_POST
-def stage_edit(request, product_slug, sprint_id, stage_id):
+def _stage_form_post(request, product_slug, sprint_id, stage_id, *, form_class, form_name, apply, success=""):
+    """The stage page's planning forms: run the service on a valid form and go
+    back to the stage, or show the page again with the form's errors."""
     product, sprint, stage = _stage(request, product_slug, sprint_id, stage_id, Action.PLAN_SPRINTS)
-    form = forms.StageForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
+            apply(stage, form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Stage saved.")
+            if success:
+                messages.success(request, success.format(stage=stage))
             return redirect("sprints:stage", product.slug, sprint.pk, stage.pk)
-    context = _stage_context(request, product, sprint, stage, stage_form=form)
+    context = _stage_context(request, product, sprint, stage, **{form_name: form})
     return TemplateResponse(request, "sprints/stage.html", context, status=400)
+
+
+@login_required
+@require_POST
+def stage_edit(request, product_slug, sprint_id, stage_id):
+    return _stage_form_post(
+        request,
+        product_slug,
+        sprint_id,
+        stage_id,
+        form_class=forms.StageForm,
+        form_name="stage_form",
+        apply=lambda stage, data: services.stage_update(actor=request.user, stage=stage, **data),
+        success="Stage saved.",
+    )
 
 
 @login_required
 @require_POST
 def stage_close(request, product_slug, sprint_id, stage_id):
-    product, sprint, stage = _stage(request, product_slug, sprint_id, stage_id, Action.PLAN_SPRINTS)
-    form = forms.StageCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.stage_close(actor=request.user, stage=stage, override_reason=form.cleaned_data["override_reason"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{stage.name} closed.")
-            return redirect("sprints:stage", product.slug, sprint.pk, stage.pk)
-    context = _stage_context(request, product, sprint, stage, close_form=form)
-    return TemplateResponse(request, "sprints/stage.html", context, status=400)
+    return _stage_form_post(
+        request,
+        product_slug,
+        sprint_id,
+        stage_id,
+        form_class=forms.StageCloseForm,
+        form_name="close_form",
+        apply=lambda stage, data: services.stage_close(
+            actor=request.user, stage=stage, override_reason=data["override_reason"]
+        ),
+        success="{stage.name} closed.",
+    )
 
 
 @login_required
 @require_POST
 def criterion_add(request, product_slug, sprint_id, stage_id):
-    product, sprint, stage = _stage(request, product_slug, sprint_id, stage_id, Action.PLAN_SPRINTS)
-    form = forms.CriterionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.exit_criterion_add(actor=request.user, stage=stage, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("sprints:stage", product.slug, sprint.pk, stage.pk)
-    context = _stage_context(request, product, sprint, stage, criterion_form=form)
-    return TemplateResponse(request, "sprints/stage.html", context, status=400)
+    return _stage_form_post(
+        request,
+        product_slug,
+        sprint_id,
+        stage_id,
+        form_class=forms.CriterionForm,
+        form_name="criterion_form",
+        apply=lambda stage, data: services.exit_criterion_add(actor=request.user, stage=stage, text=data["text"]),
+    )
 
 
 @login_required
