@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from apps.accounts.models import Membership, Team, User
+from apps.accounts.models import Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,10 +22,3 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "product__name"]
     list_select_related = ["user", "product"]
     autocomplete_fields = ["user", "product"]
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name"]
-    search_fields = ["name"]
-    filter_horizontal = ["members", "products"]

@@ -9,7 +9,6 @@ its existence does not leak; a member whose role lacks a right gets a 403.
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.accounts.models import Membership, Role
@@ -129,24 +128,6 @@ def require(user, action: Action, product) -> Role:
 def product_ids_where(user, action: Action) -> list[int]:
     allowed = POLICY[action]
     return [product_id for product_id, role in roles_of(user).items() if role in allowed]
-
-
-def products_where(user, action: Action = Action.VIEW_PRODUCT) -> QuerySet:
-    from apps.products.models import Product
-
-    return Product.objects.filter(pk__in=product_ids_where(user, action))
-
-
-def get_product(user, slug: str, action: Action = Action.VIEW_PRODUCT):
-    """The product with this slug, if the user may do `action` on it."""
-    from apps.products.models import Product
-
-    product = Product.objects.filter(slug=slug).first()
-    if product is None:
-        raise Http404("No such product.")
-    # Kept on the object so templates can show only what the role may do.
-    product.viewer_role = require(user, action, product)
-    return product
 
 
 def allows(role: Role | None, action: str) -> bool:

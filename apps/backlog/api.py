@@ -25,7 +25,7 @@ from apps.backlog.serializers import (
     LabelSerializer,
     MoveSerializer,
 )
-from apps.products.api import ProductScopedMixin
+from apps.products.access import ProductScopedMixin
 
 
 class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.ListModelMixin):

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.accounts.permissions import Action, can, get_product, require
+from apps.accounts.permissions import Action, can, require
 from apps.backlog import selectors, services, workflow
 from apps.backlog.filters import BacklogItemFilter
 from apps.backlog.forms import (
@@ -33,6 +33,7 @@ from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, expec
 from apps.backlog.rows import backlog_rows
 from apps.core.exceptions import Conflict
 from apps.core.forms import add_service_errors
+from apps.products.access import get_product
 
 PAGE_SIZE = 50
 GROOMING_SIZE = 15

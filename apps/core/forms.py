@@ -1,4 +1,12 @@
+"""Forms and business rules: a service's ValidationError shows on the form
+that sent it, a stale edit (Conflict) too, with status 409."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
+
+from apps.core.exceptions import Conflict
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -9,3 +17,40 @@ def add_service_errors(form, exc: ValidationError) -> None:
         return
     for field, messages in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+@contextmanager
+def errors_on(form) -> Iterator[None]:
+    """Run a service for a valid form; what it refuses lands on the form.
+
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            sprint = services.sprint_create(actor=request.user, **form.cleaned_data)
+            return redirect(sprint)
+    return TemplateResponse(..., status=form_status(form))
+    """
+    try:
+        yield
+    except Conflict as exc:
+        form.add_error(None, str(exc))
+        form.is_stale = True
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+
+
+def form_status(*forms) -> int:
+    """200 for a fresh form, 409 for a stale edit, 400 for any other error."""
+    if any(getattr(form, "is_stale", False) for form in forms if form is not None):
+        return 409
+    if any(form.is_bound and form.errors for form in forms if form is not None):
+        return 400
+    return 200
+
+
+def error_text(form) -> str:
+    """A form's errors as one line naming the fields, for a message or a table row."""
+    return " ".join(
+        f"{message}" if field == "__all__" else f"{form[field].label}: {message}"
+        for field, messages in form.errors.items()
+        for message in messages
+    )

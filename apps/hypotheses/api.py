@@ -17,7 +17,7 @@ from apps.hypotheses.serializers import (
     HeldSerializer,
     WrongSerializer,
 )
-from apps.products.api import ProductScopedMixin
+from apps.products.access import ProductScopedMixin
 from apps.sprints.models import Sprint, SprintStage
 
 

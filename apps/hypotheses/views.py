@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from apps.accounts.permissions import Action, can, get_product
+from apps.accounts.permissions import Action, can
 from apps.core.exceptions import Conflict
 from apps.core.forms import add_service_errors
+from apps.core.http import posted
 from apps.hypotheses import services
 from apps.hypotheses.forms import AssumptionForm, FollowUpFormSet, WrongForm
 from apps.hypotheses.models import Assumption
-from apps.sprints.forms import posted
+from apps.products.access import get_product
 from apps.sprints.selectors import get_sprint
 
 

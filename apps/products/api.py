@@ -1,6 +1,3 @@
-from functools import cached_property
-
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -8,8 +5,9 @@ from rest_framework.response import Response
 
 from apps.accounts import services as accounts
 from apps.accounts.models import Membership
-from apps.accounts.permissions import Action, get_product, products_where
+from apps.accounts.permissions import Action
 from apps.products import selectors, services
+from apps.products.access import ProductScopedMixin, access_membership, get_product, products_where
 from apps.products.models import Product
 from apps.products.serializers import (
     MembershipRoleSerializer,
@@ -17,28 +15,6 @@ from apps.products.serializers import (
     ProductDetailSerializer,
     ProductSerializer,
 )
-
-
-class ProductScopedMixin:
-    """For endpoints under /products/{product_slug}/: the product, checked once
-    per request against the permission the viewset action needs.
-
-    Subclasses map viewset actions ("list", "create", ...) to permission
-    actions in `required`; actions not listed need `default_required`.
-    """
-
-    required: dict[str, Action] = {}
-    default_required: Action = Action.VIEW_PRODUCT
-
-    @cached_property
-    def product(self) -> Product:
-        action = self.required.get(self.action, self.default_required)
-        return get_product(self.request.user, self.kwargs["product_slug"], action)
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not getattr(self, "swagger_fake_view", False):
-            self.product  # noqa: B018 -- resolve (and check) before any work is done
 
 
 class ProductViewSet(
@@ -99,6 +75,10 @@ class MembershipViewSet(ProductScopedMixin, viewsets.ModelViewSet):
             return Membership.objects.none()
         return selectors.product_members(self.product)
 
+    def get_object(self) -> Membership:
+        action = self.required.get(self.action, self.default_required)
+        return access_membership(self.request.user, self.product, self.kwargs["pk"], action)
+
     def get_serializer_class(self):
         return MembershipRoleSerializer if self.action == "partial_update" else MembershipSerializer
 
@@ -111,7 +91,7 @@ class MembershipViewSet(ProductScopedMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=MembershipRoleSerializer, responses=MembershipSerializer)
     def partial_update(self, request, *args, **kwargs):
-        membership = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        membership = self.get_object()
         serializer = MembershipRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = accounts.membership_set(

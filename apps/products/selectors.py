@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from apps.accounts.models import Membership
+from apps.products.models import OutcomeMetric, Product
 
 
 def memberships_of_user(user) -> QuerySet[Membership]:
@@ -18,3 +19,7 @@ def product_members(product) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__first_name", "user__username")
     )
+
+
+def outcome_metrics(product: Product) -> QuerySet[OutcomeMetric]:
+    return OutcomeMetric.objects.filter(product=product).order_by("name")

@@ -6,8 +6,8 @@ from django.utils.text import slugify
 
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.permissions import forget_roles
-from apps.core.exceptions import Conflict
-from apps.products.models import Product
+from apps.core.versions import refuse_if_stale
+from apps.products.models import OutcomeMetric, Product
 
 EDITABLE_FIELDS = frozenset({"name", "kind", "vision", "definition_of_done"})
 
@@ -48,11 +48,7 @@ def product_update(*, actor: User, product: Product, expected_version: int, **ch
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     current = Product.objects.select_for_update().get(pk=product.pk)
-    if current.version != expected_version:
-        raise Conflict(
-            f"{current.name} was changed by someone else since you opened it. "
-            "Reload to see their change, then edit again."
-        )
+    refuse_if_stale(current, expected_version, label=current.name)
     for field, value in changes.items():
         setattr(current, field, value.strip() if field == "name" else value)
     if not current.name:
@@ -61,6 +57,26 @@ def product_update(*, actor: User, product: Product, expected_version: int, **ch
     current.version += 1
     current.save(update_fields=[*changes, "version"])
     return current
+
+
+METRIC_FIELDS = frozenset({"name", "unit", "direction", "baseline", "target", "current", "description"})
+
+
+@transaction.atomic
+def metric_add(*, actor: User, product: Product, **fields) -> OutcomeMetric:
+    """Add an outcome metric (KPI) the product exists to move."""
+    unknown = set(fields) - METRIC_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    metric = OutcomeMetric(product=product, **fields)
+    metric.full_clean()
+    metric.save()
+    return metric
+
+
+@transaction.atomic
+def metric_remove(*, actor: User, metric: OutcomeMetric) -> None:
+    metric.delete()
 
 
 def _unique_slug(name: str) -> str:

@@ -1,18 +1,21 @@
+"""Product pages. The pattern every app follows: find the objects through
+access functions (they check the role and the row), change them through a
+service inside `errors_on(form)`, answer with `form_status`; a stale edit or a
+refused action that escapes a view is mapped by apps.core.middleware."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from apps.accounts import services as accounts
-from apps.accounts.models import Membership
-from apps.accounts.permissions import Action, get_product
-from apps.core.exceptions import Conflict
-from apps.core.forms import add_service_errors
+from apps.accounts.permissions import Action, require
+from apps.core.forms import errors_on, form_status
+from apps.core.http import flash_errors
 from apps.products import selectors, services
+from apps.products.access import access_membership, access_metric, get_product
 from apps.products.forms import MembershipForm, OutcomeMetricForm, ProductEditForm, ProductForm
-from apps.products.models import OutcomeMetric
 
 
 @login_required
@@ -26,64 +29,56 @@ def dashboard(request):
 def product_create(request):
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on(form):
             product = services.product_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"Created {product.name}; you are its product manager.")
             return redirect(product)
-    return TemplateResponse(request, "products/product_form.html", {"form": form})
+    return TemplateResponse(request, "products/product_form.html", {"form": form}, status=form_status(form))
+
+
+def _detail_context(product, metric_form=None) -> dict:
+    return {
+        "product": product,
+        "metrics": selectors.outcome_metrics(product),
+        "metric_form": metric_form or OutcomeMetricForm(),
+    }
 
 
 @login_required
 def product_detail(request, product_slug):
     product = get_product(request.user, product_slug)
-    return TemplateResponse(
-        request,
-        "products/product_detail.html",
-        {"product": product, "metrics": product.outcome_metrics.all(), "metric_form": OutcomeMetricForm()},
-    )
+    return TemplateResponse(request, "products/product_detail.html", _detail_context(product))
 
 
 @login_required
 def product_edit(request, product_slug):
     product = get_product(request.user, product_slug, Action.EDIT_PRODUCT)
     form = ProductEditForm(request.POST or None, instance=product, initial={"version": product.version})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            changes = {field: form.cleaned_data[field] for field in ProductForm.Meta.fields}
-            try:
-                services.product_update(
-                    actor=request.user, product=product, expected_version=form.cleaned_data["version"], **changes
-                )
-            except Conflict as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Product saved.")
-                return redirect(product)
-    return TemplateResponse(request, "products/product_form.html", {"form": form, "product": product}, status=status)
+    if request.method == "POST" and form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in ProductForm.Meta.fields}
+        with errors_on(form):
+            services.product_update(
+                actor=request.user, product=product, expected_version=form.cleaned_data["version"], **changes
+            )
+            messages.success(request, "Product saved.")
+            return redirect(product)
+    return TemplateResponse(
+        request, "products/product_form.html", {"form": form, "product": product}, status=form_status(form)
+    )
 
 
 @login_required
 @require_POST
 def metric_add(request, product_slug):
     product = get_product(request.user, product_slug, Action.EDIT_PRODUCT)
-    form = OutcomeMetricForm(request.POST, instance=OutcomeMetric(product=product))
+    form = OutcomeMetricForm(request.POST)
     if form.is_valid():
-        form.save()
-        messages.success(request, f"Outcome metric “{form.instance.name}” added.")
-        return redirect(product)
+        with errors_on(form):
+            metric = services.metric_add(actor=request.user, product=product, **form.cleaned_data)
+            messages.success(request, f"Outcome metric “{metric.name}” added.")
+            return redirect(product)
     return TemplateResponse(
-        request,
-        "products/product_detail.html",
-        {"product": product, "metrics": product.outcome_metrics.all(), "metric_form": form},
-        status=400,
+        request, "products/product_detail.html", _detail_context(product, form), status=form_status(form)
     )
 
 
@@ -91,8 +86,8 @@ def metric_add(request, product_slug):
 @require_POST
 def metric_delete(request, product_slug, metric_id):
     product = get_product(request.user, product_slug, Action.EDIT_PRODUCT)
-    metric = get_object_or_404(OutcomeMetric, product=product, pk=metric_id)
-    metric.delete()
+    metric = access_metric(request.user, product, metric_id, Action.EDIT_PRODUCT)
+    services.metric_remove(actor=request.user, metric=metric)
     messages.success(request, f"Outcome metric “{metric.name}” removed.")
     return redirect(product)
 
@@ -101,23 +96,18 @@ def metric_delete(request, product_slug, metric_id):
 def members(request, product_slug):
     product = get_product(request.user, product_slug, Action.VIEW_MEMBERS)
     form = MembershipForm(request.POST or None)
-    status = 200
     if request.method == "POST":
-        get_product(request.user, product_slug, Action.MANAGE_MEMBERS)
+        require(request.user, Action.MANAGE_MEMBERS, product)
         if form.is_valid():
-            try:
+            with errors_on(form):
                 membership = accounts.membership_set(actor=request.user, product=product, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
                 messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
                 return redirect("products:members", product.slug)
-        status = 400
     return TemplateResponse(
         request,
         "products/members.html",
         {"product": product, "members": selectors.product_members(product), "form": form},
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -125,11 +115,8 @@ def members(request, product_slug):
 @require_POST
 def member_remove(request, product_slug, membership_id):
     product = get_product(request.user, product_slug, Action.MANAGE_MEMBERS)
-    membership = get_object_or_404(Membership, product=product, pk=membership_id)
-    try:
+    membership = access_membership(request.user, product, membership_id)
+    with flash_errors(request):
         accounts.membership_remove(actor=request.user, membership=membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, f"{membership.user} removed from {product.name}.")
     return redirect("products:members", product.slug)

@@ -11,9 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.permissions import Action, get_product
+from apps.accounts.permissions import Action
 from apps.core.exceptions import Conflict
-from apps.products.api import ProductScopedMixin
+from apps.products.access import ProductScopedMixin, get_product
 from apps.reports import selectors, services, tasks
 from apps.reports.filters import HappinessReportFilter, SurveyRoundFilter
 from apps.reports.models import HappinessReport, Survey, SurveyRound

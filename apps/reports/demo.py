@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from apps.accounts.demo import demo_person
 from apps.accounts.models import Membership, Role, User
-from apps.core.management.commands.seed_demo import DEMO_PASSWORD
 from apps.reports import services
 from apps.reports.models import HappinessReport, Survey, SurveyRound
 
@@ -48,7 +48,7 @@ ANSWERS = [
 
 
 def seed(*, products, people) -> None:
-    respondents = [_person(*spec) for spec in RESPONDENTS]
+    respondents = [demo_person(username, first, last) for username, first, last, _ in RESPONDENTS]
     pm = people["pia"]
     for product in products:
         for person, (*_, role) in zip(respondents, RESPONDENTS, strict=True):
@@ -113,13 +113,3 @@ def _plan(report: HappinessReport, pm: User) -> None:
         kind="story",
         expected_version=report.actions_version,
     )
-
-
-def _person(username: str, first: str, last: str, _role) -> User:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com"}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    return user

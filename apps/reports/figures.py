@@ -122,14 +122,14 @@ def changes(previous: dict | None, current: dict) -> list[dict]:
         ("Response rate (%)", previous.get("response_rate"), current.get("response_rate")),
     ]
     before = {c["name"]: c for c in previous.get("capabilities", [])}
-    for capability in current.get("capabilities", []):
-        pairs.append(
-            (
-                f"Satisfaction with {capability['name']}",
-                _dig(before.get(capability["name"], {}), "satisfaction.mean"),
-                _dig(capability, "satisfaction.mean"),
-            )
+    pairs.extend(
+        (
+            f"Satisfaction with {capability['name']}",
+            _dig(before.get(capability["name"], {}), "satisfaction.mean"),
+            _dig(capability, "satisfaction.mean"),
         )
+        for capability in current.get("capabilities", [])
+    )
     return [
         {
             "label": label,

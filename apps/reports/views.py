@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from apps.accounts.permissions import Action, can, get_product
+from apps.accounts.permissions import Action, can
 from apps.core.exceptions import Conflict
 from apps.core.forms import add_service_errors
+from apps.products.access import get_product
 from apps.reports import cadence, documents, links, selectors, services, tasks
 from apps.reports.forms import ActionItemForm, ActionsForm, AnswerForm, SurveyForm
 

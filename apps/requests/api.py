@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.permissions import Action, can, product_ids_where, require
-from apps.products.api import ProductScopedMixin
+from apps.products.access import ProductScopedMixin
 from apps.requests import decisions, selectors, services
 from apps.requests.delivery import expected_deliveries
 from apps.requests.filters import InboxFilter, RequestFilter

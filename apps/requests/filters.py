@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.accounts.permissions import Action, products_where
+from apps.accounts.permissions import Action
+from apps.products.access import products_where
 from apps.requests import sla
 from apps.requests.models import DEFAULT_RESPONSE_TARGET_DAYS, StakeholderRequest
 

@@ -14,7 +14,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from apps.accounts.permissions import Action, can, get_product, product_ids_where, require
+from apps.accounts.permissions import Action, can, product_ids_where, require
+from apps.products.access import get_product
 from apps.requests import sla
 from apps.requests.models import (
     DEFAULT_RESPONSE_TARGET_DAYS,

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from apps.accounts.permissions import Action, can, get_product, product_ids_where
+from apps.accounts.permissions import Action, can, product_ids_where
 from apps.core.exceptions import Conflict
 from apps.core.forms import add_service_errors
+from apps.products.access import get_product
 from apps.requests import decisions, selectors, services
 from apps.requests.delivery import expected_deliveries
 from apps.requests.filters import InboxFilter, RequestFilter

@@ -13,9 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.permissions import Action, get_product, require
+from apps.accounts.permissions import Action, require
 from apps.backlog.models import BacklogItem
-from apps.products.api import ProductScopedMixin
+from apps.products.access import ProductScopedMixin, get_product
 from apps.sprints import selectors, services
 from apps.sprints.filters import SprintFilter, SprintItemFilter
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage

@@ -9,11 +9,6 @@ from apps.sprints.services import DECISIONS
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def posted(request):
-    """The submitted data of a POST, even an empty one (which `request.POST or None` would miss)."""
-    return request.POST if request.method == "POST" else None
-
-
 class SprintForm(forms.Form):
     name = forms.CharField(max_length=120)
     kind = forms.ChoiceField(

@@ -11,15 +11,16 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import User
-from apps.accounts.permissions import TEAM, Action, can, get_product
+from apps.accounts.permissions import TEAM, Action, can
 from apps.backlog.models import BacklogItem
 from apps.backlog.services import item_set_status
 from apps.core.exceptions import Conflict
 from apps.core.forms import add_service_errors
+from apps.core.http import posted
 from apps.hypotheses import selectors as assumption_selectors
 from apps.hypotheses.forms import AssumptionForm
+from apps.products.access import get_product
 from apps.sprints import forms, selectors, services
-from apps.sprints.forms import posted
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem
 
 SPRINTS_PER_PAGE = 50

@@ -3,7 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from apps.accounts.models import Role
-from apps.accounts.permissions import Action, can, get_product, products_where, require, role_in
+from apps.accounts.permissions import Action, can, require, role_in
+from apps.products.access import get_product, products_where
 from tests.factories import MembershipFactory, ProductFactory
 
 # Written out by hand (not derived from POLICY) so a change to the policy must

@@ -1,6 +1,6 @@
 from django.core.management import call_command
 
-from apps.core.management.commands import seed_demo
+from apps.demo.management.commands import seed_demo
 from apps.requests.models import StakeholderRequest
 
 Status = StakeholderRequest.Status

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             "worker": [python, "-m", "celery", "-A", "portal", "worker", "-l", "info", *worker_pool],
             "beat": [python, "-m", "celery", "-A", "portal", "beat", "-l", "info"],
         }
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603 -- our own commands
         self.stdout.write(f"Portal at http://{addr}/ (web, worker and beat running; Ctrl-C stops all).")
 
         stopping = False

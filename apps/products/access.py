@@ -1,0 +1,71 @@
+"""The way into a product: every page and API view under /p/<slug>/ and
+/api/v1/products/<slug>/ finds its product here, checked against the action
+it is about to do (apps.accounts.permissions decides who may). Each app's own
+`access.py` builds on `get_product` for the objects inside a product."""
+
+from functools import cached_property
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.accounts.models import Membership
+from apps.accounts.permissions import Action, product_ids_where, require
+from apps.core.http import as_id
+from apps.products.models import OutcomeMetric, Product
+
+
+def get_product(user, slug: str, action: Action = Action.VIEW_PRODUCT) -> Product:
+    """The product with this slug if the user may do `action` on it: 404 for
+    people outside the product, 403 for a member whose role lacks the right."""
+    product = Product.objects.filter(slug=slug).first()
+    if product is None:
+        raise Http404("No such product.")
+    # Kept on the object so templates can show only what the role may do.
+    product.viewer_role = require(user, action, product)
+    return product
+
+
+def products_where(user, action: Action = Action.VIEW_PRODUCT) -> QuerySet[Product]:
+    """The products in which the user may do `action`: the one list filter for products."""
+    return Product.objects.filter(pk__in=product_ids_where(user, action))
+
+
+def access_metric(user, product: Product, metric_id, action: Action = Action.VIEW_PRODUCT) -> OutcomeMetric:
+    require(user, action, product)
+    metric = OutcomeMetric.objects.filter(product=product, pk=as_id(metric_id)).first()
+    if metric is None:
+        raise Http404("No such outcome metric in this product.")
+    return metric
+
+
+def access_membership(user, product: Product, membership_id, action: Action = Action.MANAGE_MEMBERS) -> Membership:
+    require(user, action, product)
+    membership = Membership.objects.filter(product=product, pk=as_id(membership_id)).select_related("user").first()
+    if membership is None:
+        raise Http404("No such member of this product.")
+    return membership
+
+
+class ProductScopedMixin:
+    """For API viewsets under /products/{product_slug}/: the product, checked once
+    per request against the permission the viewset action needs.
+
+    Subclasses map viewset actions ("list", "create", ...) to permission
+    actions in `required`; actions not listed need `default_required`.
+    """
+
+    required: dict[str, Action] = {}
+    default_required: Action = Action.VIEW_PRODUCT
+    action: str | None
+    kwargs: dict
+    request: object
+
+    @cached_property
+    def product(self) -> Product:
+        action = self.required.get(self.action or "", self.default_required)
+        return get_product(self.request.user, self.kwargs["product_slug"], action)  # type: ignore[attr-defined]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if not getattr(self, "swagger_fake_view", False):
+            self.product  # noqa: B018 -- resolve (and check) before any work is done
