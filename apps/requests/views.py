@@ -254,7 +254,13 @@ def inbox(request):
     filterset = InboxFilter(request.GET, queryset=selectors.inbox(request.user, state), request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.flag_service_levels(page.object_list)
-    context = {"filter": filterset, "page": page, "state": state, "states": selectors.InboxState.choices}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "state": state,
+        "state_param": [("state", state)],
+        "states": selectors.InboxState.choices,
+    }
     template = "requests/inbox.html#results" if request.htmx else "requests/inbox.html"
     return TemplateResponse(request, template, context)
 
