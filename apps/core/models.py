@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
@@ -18,3 +20,15 @@ class Heartbeat(models.Model):
         cls.objects.filter(pk=heartbeat.pk).update(last_seen_at=timezone.now(), beats=models.F("beats") + 1)
         heartbeat.refresh_from_db()
         return heartbeat
+
+
+class SealedBallot(models.Model):
+    """One anonymous answer waiting for its box to be released (apps.core.ballots):
+    encrypted, no author, no time, a random key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    box = models.CharField(max_length=80, db_index=True)
+    sealed = models.BinaryField()
+
+    def __str__(self):
+        return f"sealed answer in {self.box}"
