@@ -4,6 +4,7 @@ it is about to do (apps.accounts.permissions decides who may). Each app's own
 `access.py` builds on `get_product` for the objects inside a product."""
 
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -46,7 +47,17 @@ def access_membership(user, product: Product, membership_id, action: Action = Ac
     return membership
 
 
-class ProductScopedMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so that its `self.request`, `self.action`
+    # and `super().initial` have the viewset's types.
+    from rest_framework.viewsets import GenericViewSet
+
+    _ViewSet = GenericViewSet[Any]
+else:
+    _ViewSet = object
+
+
+class ProductScopedMixin(_ViewSet):
     """For API viewsets under /products/{product_slug}/: the product, checked once
     per request against the permission the viewset action needs.
 
@@ -56,16 +67,13 @@ class ProductScopedMixin:
 
     required: dict[str, Action] = {}
     default_required: Action = Action.VIEW_PRODUCT
-    action: str | None
-    kwargs: dict
-    request: object
 
     @cached_property
     def product(self) -> Product:
         action = self.required.get(self.action or "", self.default_required)
-        return get_product(self.request.user, self.kwargs["product_slug"], action)  # type: ignore[attr-defined]
+        return get_product(self.request.user, self.kwargs["product_slug"], action)
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         if not getattr(self, "swagger_fake_view", False):
             self.product  # noqa: B018 -- resolve (and check) before any work is done
