@@ -58,4 +58,3 @@ def release(box: str) -> list[dict]:
     SealedBallot.objects.filter(pk__in=[b.pk for b in ballots]).delete()
     _shuffle(answers)
     return answers
-

@@ -30,6 +30,7 @@ def _when(entry: Entry) -> dict:
             every=int(entry.every.total_seconds()), period=IntervalSchedule.SECONDS
         )
         return {"interval": interval}
+    assert entry.crontab is not None  # an entry runs every N seconds or on a crontab  # noqa: S101
     minute, hour, day_of_month, month_of_year, day_of_week = entry.crontab.split()
     crontab, _ = CrontabSchedule.objects.get_or_create(
         minute=minute,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from rest_framework.viewsets import GenericViewSet
 
 from apps.accounts.models import Membership
 from apps.accounts.permissions import Action, product_ids_where, require
@@ -33,7 +34,8 @@ def products_where(user, action: Action = Action.VIEW_PRODUCT) -> QuerySet[Produ
 
 def access_metric(user, product: Product, metric_id, action: Action = Action.VIEW_PRODUCT) -> OutcomeMetric:
     require(user, action, product)
-    metric = OutcomeMetric.objects.filter(product=product, pk=as_id(metric_id)).first()
+    pk = as_id(metric_id)
+    metric = None if pk is None else OutcomeMetric.objects.filter(product=product, pk=pk).first()
     if metric is None:
         raise Http404("No such outcome metric in this product.")
     return metric
@@ -41,7 +43,10 @@ def access_metric(user, product: Product, metric_id, action: Action = Action.VIE
 
 def access_membership(user, product: Product, membership_id, action: Action = Action.MANAGE_MEMBERS) -> Membership:
     require(user, action, product)
-    membership = Membership.objects.filter(product=product, pk=as_id(membership_id)).select_related("user").first()
+    pk = as_id(membership_id)
+    membership = (
+        None if pk is None else Membership.objects.filter(product=product, pk=pk).select_related("user").first()
+    )
     if membership is None:
         raise Http404("No such member of this product.")
     return membership
@@ -68,10 +73,14 @@ class ProductScopedMixin(_ViewSet):
     required: dict[str, Action] = {}
     default_required: Action = Action.VIEW_PRODUCT
 
+    @property
+    def required_action(self) -> Action:
+        """The permission this request's viewset action needs."""
+        return self.required.get(self.action or "", self.default_required)
+
     @cached_property
     def product(self) -> Product:
-        action = self.required.get(self.action or "", self.default_required)
-        return get_product(self.request.user, self.kwargs["product_slug"], action)
+        return get_product(self.request.user, self.kwargs["product_slug"], self.required_action)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -76,8 +76,7 @@ class MembershipViewSet(ProductScopedMixin, viewsets.ModelViewSet):
         return selectors.product_members(self.product)
 
     def get_object(self) -> Membership:
-        action = self.required.get(self.action, self.default_required)
-        return access_membership(self.request.user, self.product, self.kwargs["pk"], action)
+        return access_membership(self.request.user, self.product, self.kwargs["pk"], self.required_action)
 
     def get_serializer_class(self):
         return MembershipRoleSerializer if self.action == "partial_update" else MembershipSerializer

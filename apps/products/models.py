@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from apps.accounts.models import Role
 
 
 class Product(models.Model):
@@ -17,6 +22,8 @@ class Product(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Incremented by every edit; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+    # Set by apps.products.access.get_product: the viewer's role, for templates.
+    viewer_role: "Role"
 
     class Meta:
         ordering = ["name"]
