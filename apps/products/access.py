@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework.viewsets import GenericViewSet
 
 from apps.accounts.models import Membership
 from apps.accounts.permissions import Action, product_ids_where, require
