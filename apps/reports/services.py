@@ -2,25 +2,21 @@
 views, the API and the Celery tasks share these functions; each is atomic.
 `actor=None` means the scheduler acted."""
 
-import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Role, User
-from apps.accounts.permissions import POLICY, TEAM, Action
+from apps.accounts.permissions import TEAM
 from apps.backlog import services as backlog
 from apps.backlog.models import BacklogItem
 from apps.core.exceptions import Conflict
+from apps.core.queue import enqueue_after_commit
 from apps.products.models import Product
-from apps.reports import cadence, documents, figures, links, tasks
+from apps.reports import cadence, figures
 from apps.reports.models import (
     Audience,
     Group,
@@ -31,8 +27,6 @@ from apps.reports.models import (
     Survey,
     SurveyRound,
 )
-
-log = logging.getLogger(__name__)
 
 SURVEY_FIELDS = frozenset(
     {"title", "audience", "capabilities", "open_days", "reminder_days_before_close", "min_responses"}
@@ -178,7 +172,7 @@ def round_open(*, survey: Survey, actor: User | None = None, now: datetime | Non
     Invitation.objects.bulk_create(
         Invitation(round=round_, person_id=person_id, group=group) for person_id, group in invitees
     )
-    transaction.on_commit(lambda: tasks.send_invitations.delay(round_.pk))
+    enqueue_after_commit("reports.send_invitations", round_.pk)
     return round_
 
 
@@ -197,42 +191,6 @@ def _audience_of(survey: Survey) -> list[tuple[int, str]]:
     return [(user_id, group_of_role[role]) for user_id, role in memberships]
 
 
-def invitations_send(*, round_id: int, reminder: bool = False) -> int:
-    """Email each invitee of an open round their personal link (or the
-    reminder), once each: a retried run skips those already mailed."""
-    flag = "reminded" if reminder else "sent"
-    pending = Invitation.objects.filter(round_id=round_id, round__status=SurveyRound.Status.OPEN, **{flag: False})
-    if reminder:
-        pending = pending.filter(answered=False)
-    mailed = 0
-    for invitation in pending.select_related("person", "round__survey__product"):
-        with transaction.atomic():
-            # The flag is set first under a conditional update, so two workers never both mail one person.
-            if not Invitation.objects.filter(pk=invitation.pk, **{flag: False}).update(**{flag: True}):
-                continue
-            _mail_invitation(invitation, reminder=reminder)
-        mailed += 1
-    return mailed
-
-
-def _mail_invitation(invitation: Invitation, *, reminder: bool) -> None:
-    if not invitation.person.email:
-        return
-    survey = invitation.round.survey
-    context = {
-        "invitation": invitation,
-        "survey": survey,
-        "round": invitation.round,
-        "product": survey.product,
-        "link": links.invitation_url(invitation, survey.product.slug),
-        "reminder": reminder,
-    }
-    subject = f"{'Reminder: ' if reminder else ''}How happy are you with {survey.product.name}? (2 minutes, anonymous)"
-    EmailMultiAlternatives(
-        subject, render_to_string("reports/email/invitation.txt", context), to=[invitation.person.email]
-    ).send()
-
-
 @transaction.atomic
 def round_remind(*, round_: SurveyRound, now: datetime | None = None) -> bool:
     """Mark the round's one reminder as due and queue it; False if it already was."""
@@ -241,7 +199,7 @@ def round_remind(*, round_: SurveyRound, now: datetime | None = None) -> bool:
         return False
     round_.reminder_sent_at = now or timezone.now()
     round_.save(update_fields=["reminder_sent_at"])
-    transaction.on_commit(lambda: tasks.send_reminders.delay(round_.pk))
+    enqueue_after_commit("reports.send_reminders", round_.pk)
     return True
 
 
@@ -267,7 +225,7 @@ def round_close(*, round_: SurveyRound, actor: User | None = None, now: datetime
     round_.status = SurveyRound.Status.CLOSED
     round_.closed_at = now or timezone.now()
     round_.save(update_fields=["status", "closed_at"])
-    transaction.on_commit(lambda: tasks.build_report.delay(round_.pk))
+    enqueue_after_commit("reports.build_report", round_.pk)
     return True
 
 
@@ -380,8 +338,7 @@ def report_build(*, round_: SurveyRound, actor: User | None = None) -> Happiness
     report.version += 1
     report.built_at = timezone.now()
     report.save()
-    report_id, version = report.pk, report.version
-    transaction.on_commit(lambda: tasks.email_report.delay(report_id, version))
+    enqueue_after_commit("reports.email_report", report.pk, report.version)
     return report
 
 
@@ -407,40 +364,6 @@ def _follow_up(previous: HappinessReport | None) -> list[dict]:
         }
         for item in previous.action_items.order_by("number")
     ]
-
-
-@transaction.atomic
-def report_email(*, report_id: int, version: int) -> int:
-    """Email one version of a report to the product's subscribers, once."""
-    report = (
-        HappinessReport.objects.select_for_update(of=("self",))
-        .select_related("round__survey__product")
-        .get(pk=report_id)
-    )
-    if report.version != version or report.emailed_version >= version:
-        return 0
-    product = report.round.survey.product
-    subscribers = User.objects.filter(
-        is_active=True,
-        report_subscriptions__product=product,
-        memberships__product=product,
-        memberships__role__in=list(POLICY[Action.VIEW_HAPPINESS_REPORTS]),
-    ).exclude(email="")
-    context = documents.document_context(report) | {
-        "link": settings.PORTAL_BASE_URL + reverse("reports:report", args=[product.slug, report.round_id]),
-    }
-    subject = f"Happiness report: {product.name}, round {report.round.number}"
-    text = render_to_string("reports/email/report.txt", context)
-    html = render_to_string("reports/report_document.html", context)
-    messages = []
-    for person in subscribers:
-        message = EmailMultiAlternatives(subject, text, to=[person.email])
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    get_connection().send_messages(messages)
-    report.emailed_version = version
-    report.save(update_fields=["emailed_version"])
-    return len(messages)
 
 
 @transaction.atomic

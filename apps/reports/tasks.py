@@ -10,7 +10,7 @@ import logging
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
-from apps.reports import services
+from apps.reports import notifications, services
 from apps.reports.models import Survey, SurveyRound
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,12 @@ def open_round(survey_id: int) -> int | None:
 
 @shared_task(name="reports.send_invitations", **RETRY)
 def send_invitations(round_id: int) -> int:
-    return services.invitations_send(round_id=round_id)
+    return notifications.invitations_send(round_id=round_id)
 
 
 @shared_task(name="reports.send_reminders", **RETRY)
 def send_reminders(round_id: int) -> int:
-    return services.invitations_send(round_id=round_id, reminder=True)
+    return notifications.invitations_send(round_id=round_id, reminder=True)
 
 
 @shared_task(name="reports.remind_due_rounds")
@@ -62,4 +62,4 @@ def build_report(round_id: int) -> int | None:
 
 @shared_task(name="reports.email_report", **RETRY)
 def email_report(report_id: int, version: int) -> int:
-    return services.report_email(report_id=report_id, version=version)
+    return notifications.report_email(report_id=report_id, version=version)

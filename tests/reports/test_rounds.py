@@ -11,7 +11,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from apps.accounts.models import Role
 from apps.core.exceptions import Conflict
-from apps.reports import cadence, services, tasks
+from apps.reports import cadence, notifications, services, tasks
 from apps.reports.models import HappinessReport, Invitation, ReportSubscription, SurveyRound
 from portal.celery import app
 from tests.reports.conftest import add_people, answer, answer_round, make_survey
@@ -91,7 +91,7 @@ def test_the_scheduled_task_opens_one_round_however_often_it_runs(survey, crowd,
 
 def test_invitations_carry_a_personal_link_and_are_sent_once(open_round, django_capture_on_commit_callbacks):
     assert len(mail.outbox) == 11
-    assert services.invitations_send(round_id=open_round.pk) == 0
+    assert notifications.invitations_send(round_id=open_round.pk) == 0
     assert len(mail.outbox) == 11
     links = {message.body.split("(please do not forward it):\n")[1].split()[0] for message in mail.outbox}
     assert len(links) == 11
@@ -121,7 +121,7 @@ def test_one_reminder_goes_to_those_who_have_not_answered(open_round, django_cap
         assert services.rounds_remind_due(now=open_round.opened_at + timedelta(days=1)) == 0  # too early
         assert services.rounds_remind_due(now=almost_closed) == 1
         assert services.rounds_remind_due(now=almost_closed) == 0
-    assert services.invitations_send(round_id=open_round.pk, reminder=True) == 0
+    assert notifications.invitations_send(round_id=open_round.pk, reminder=True) == 0
     assert len(mail.outbox) == 10
     assert answered.person.email not in {m.to[0] for m in mail.outbox}
     assert all(m.subject.startswith("Reminder:") for m in mail.outbox)
@@ -177,7 +177,7 @@ def test_each_report_version_is_emailed_once_to_subscribers_still_in_the_team(
     with django_capture_on_commit_callbacks(execute=True):
         services.round_close(round_=open_round)
     report = HappinessReport.objects.get(round=open_round)
-    assert services.report_email(report_id=report.pk, version=1) == 0  # already sent on close
+    assert notifications.report_email(report_id=report.pk, version=1) == 0  # already sent on close
     assert sorted(m.to[0] for m in mail.outbox) == sorted([pm.email, member.email])
     message = mail.outbox[0]
     assert "Happiness: 3.83 of 5" in message.body
