@@ -22,3 +22,23 @@ def on_status_change(listener: StatusListener) -> StatusListener:
 def status_changed(*, item, old_status: str, new_status: str, actor) -> None:
     for listener in _status_listeners:
         listener(item=item, old_status=old_status, new_status=new_status, actor=actor)
+
+
+# (*, item, fields, actor) -> None: an item was created, edited or deleted;
+# `fields` names what changed ("created" and "deleted" for those two), so a
+# listener can ignore edits that do not touch what it cares about (the
+# roadmap recomputes forecasts when scope or estimates change).
+ChangeListener = Callable[..., None]
+
+_change_listeners: list[ChangeListener] = []
+
+
+def on_item_change(listener: ChangeListener) -> ChangeListener:
+    if listener not in _change_listeners:
+        _change_listeners.append(listener)
+    return listener
+
+
+def item_changed(*, item, fields: frozenset[str], actor) -> None:
+    for listener in _change_listeners:
+        listener(item=item, fields=fields, actor=actor)

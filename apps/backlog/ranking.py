@@ -10,9 +10,13 @@ the window to one end, where ranks are unbounded and GAP spacing always fits.
 
 Callers hold the product lock (see services._lock_product), so the ranks read
 here cannot change underneath.
+
+The backlog is one such list (a product's items); any other ordered list (the
+roadmap's items within one horizon) passes its rows as `scope`, a queryset of
+a model with an integer `rank` that is unique within the scope.
 """
 
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 
 from apps.backlog.models import BacklogItem
 
@@ -21,14 +25,40 @@ MIN_SPACING = 1 << 10
 FIRST_WINDOW = 8
 
 
+def _backlog(product_id: int) -> QuerySet:
+    return BacklogItem.objects.filter(product_id=product_id)
+
+
 def rank_at_bottom(product_id: int) -> int:
-    highest = BacklogItem.objects.filter(product_id=product_id).aggregate(m=Max("rank"))["m"]
-    return GAP if highest is None else highest + GAP
+    return bottom_of(_backlog(product_id))
 
 
 def rank_at_top(product_id: int) -> int:
-    lowest = BacklogItem.objects.filter(product_id=product_id).aggregate(m=Min("rank"))["m"]
+    return top_of(_backlog(product_id))
+
+
+def bottom_of(scope: QuerySet) -> int:
+    highest = scope.aggregate(m=Max("rank"))["m"]
+    return GAP if highest is None else highest + GAP
+
+
+def top_of(scope: QuerySet) -> int:
+    lowest = scope.aggregate(m=Min("rank"))["m"]
     return 0 if lowest is None else lowest - GAP
+
+
+def rank_next_to(scope: QuerySet, *, moving_pk: int, anchor_rank: int, before: bool) -> int:
+    """The rank that puts row `moving_pk` right before (or after) the row ranked
+    `anchor_rank` in `scope`, spreading out the neighbourhood if it is crowded."""
+    others = scope.exclude(pk=moving_pk)
+    if before:
+        lower, upper = others.filter(rank__lt=anchor_rank).aggregate(r=Max("rank"))["r"], anchor_rank
+    else:
+        lower, upper = anchor_rank, others.filter(rank__gt=anchor_rank).aggregate(r=Min("rank"))["r"]
+    rank = rank_between(lower, upper)
+    if rank is None:
+        rank = make_room_in(scope, moving_pk=moving_pk, lower=lower, upper=upper)
+    return rank
 
 
 def rank_between(lower: int | None, upper: int | None) -> int | None:
@@ -45,10 +75,14 @@ def rank_between(lower: int | None, upper: int | None) -> int | None:
 
 
 def make_room(*, product_id: int, moving_pk: int, lower: int, upper: int) -> int:
-    """Spread the items around the gap (lower, upper) and return the rank for
-    the moving item, which goes between the item ranked `lower` and the one
+    return make_room_in(_backlog(product_id), moving_pk=moving_pk, lower=lower, upper=upper)
+
+
+def make_room_in(scope: QuerySet, *, moving_pk: int, lower: int, upper: int) -> int:
+    """Spread the rows around the gap (lower, upper) and return the rank for
+    the moving row, which goes between the row ranked `lower` and the one
     ranked `upper`. Writes only the window's rows (twice: see _write)."""
-    others = BacklogItem.objects.filter(product_id=product_id).exclude(pk=moving_pk)
+    others = scope.exclude(pk=moving_pk)
     size = FIRST_WINDOW
     while True:
         # One extra row on each side: the first rank outside the window is its bound.
@@ -62,7 +96,7 @@ def make_room(*, product_id: int, moving_pk: int, lower: int, upper: int) -> int
             break
         size *= 2
     new_ranks = dict(zip(window, ranks, strict=True))
-    _write(product_id, {pk: rank for pk, rank in new_ranks.items() if pk != moving_pk}, moving_pk)
+    _write(scope, {pk: rank for pk, rank in new_ranks.items() if pk != moving_pk}, moving_pk)
     return new_ranks[moving_pk]
 
 
@@ -80,16 +114,17 @@ def _spread(count: int, low_bound: int | None, high_bound: int | None) -> list[i
     return [low_bound + (i + 1) * spacing for i in range(count)]
 
 
-def _write(product_id: int, new_ranks: dict[int, int], moving_pk: int) -> None:
+def _write(scope: QuerySet, new_ranks: dict[int, int], moving_pk: int) -> None:
     """Give the window's items their new ranks. The unique (product, rank)
     constraint is checked row by row, so the items first step aside to ranks
     below everything in the product and below their new ranks (free by
     construction), then take their places. The moving item steps aside too: its new rank may be its old
     neighbour's."""
     aside = {**new_ranks, moving_pk: None}
-    lowest = BacklogItem.objects.filter(product_id=product_id).aggregate(m=Min("rank"))["m"]
+    model = scope.model
+    lowest = scope.aggregate(m=Min("rank"))["m"]
     lowest = min(lowest, *new_ranks.values())
-    items = [BacklogItem(pk=pk, rank=lowest - (i + 1)) for i, pk in enumerate(aside)]
-    BacklogItem.objects.bulk_update(items, ["rank"])
-    items = [BacklogItem(pk=pk, rank=rank) for pk, rank in new_ranks.items()]
-    BacklogItem.objects.bulk_update(items, ["rank"])
+    rows = [model(pk=pk, rank=lowest - (i + 1)) for i, pk in enumerate(aside)]
+    model.objects.bulk_update(rows, ["rank"])
+    rows = [model(pk=pk, rank=rank) for pk, rank in new_ranks.items()]
+    model.objects.bulk_update(rows, ["rank"])

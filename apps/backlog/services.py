@@ -81,6 +81,7 @@ def item_create(
         for i, text in enumerate(acceptance_criteria)
         if text.strip()
     )
+    events.item_changed(item=item, fields=frozenset({"created"}), actor=actor)
     return item
 
 
@@ -114,6 +115,8 @@ def item_update(
     item.version += 1
     item._history_user = actor
     item.save(update_fields=[*changed, "version", "updated_at"])
+    if changed:
+        events.item_changed(item=item, fields=frozenset(changed), actor=actor)
     return item
 
 
@@ -232,6 +235,7 @@ def item_move_to(*, actor: User, item: BacklogItem, edge: Literal["top", "bottom
 @transaction.atomic
 def item_delete(*, actor: User, item: BacklogItem) -> None:
     item._history_user = actor
+    events.item_changed(item=item, fields=frozenset({"deleted"}), actor=actor)
     item.delete()
 
 

@@ -16,7 +16,7 @@ from apps.backlog import workflow
 from apps.backlog.models import BacklogItem
 from apps.core.exceptions import Conflict
 from apps.products.models import Product
-from apps.sprints import metrics, selectors
+from apps.sprints import events, metrics, selectors
 from apps.sprints.models import (
     ExitCriterion,
     PersonCapacity,
@@ -245,6 +245,7 @@ def sprint_close(
     sprint.closed_by = actor
     sprint.version += 1
     sprint.save()
+    events.sprint_closed(sprint=sprint, actor=actor)
     return sprint, (next_sprint if carried else None)
 
 
