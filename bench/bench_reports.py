@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.products.models import Product
 from apps.reports import links, services
-from apps.reports.models import Group, Invitation, Response, Survey, SurveyRound
+from apps.reports.models import Group, Invitation, Survey, SurveyAnswer, SurveyRound
 from bench.harness import client_for, measure, measure_get, print_header, print_row, raw_sql_floor
 
 CAPABILITIES = ["Feature store", "Model registry", "Notebooks", "Documentation", "Support"]
@@ -53,8 +53,8 @@ def make_closed_round(survey: Survey, people: list[User], answers: int, rng: ran
         Invitation(round=round_, person=p, group=Group.TEAM, sent=True, answered=i < answers)
         for i, p in enumerate(people)
     )
-    Response.objects.bulk_create(
-        Response(
+    SurveyAnswer.objects.bulk_create(
+        SurveyAnswer(
             round=round_,
             group=rng.choice([Group.TEAM, Group.STAKEHOLDERS]),
             happiness=rng.randint(1, 5),
@@ -90,7 +90,7 @@ def run() -> None:
         round_ = make_closed_round(survey, people[:answers], answers, rng)
         build = measure(lambda round_=round_: services.report_build(round_=round_), repeat=5)
         floor = raw_sql_floor(
-            "SELECT group, happiness, recommend, capabilities, liked, improve FROM reports_response "
+            "SELECT group, happiness, recommend, capabilities, liked, improve FROM reports_surveyanswer "
             "WHERE round_id = %s".replace("group", '"group"'),
             [round_.pk],
         )

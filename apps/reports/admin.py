@@ -1,10 +1,10 @@
-"""Admin for surveys and reports. Responses are read-only, show no person and
+"""Admin for surveys and reports. Answers are read-only, show no person and
 cannot be searched or sorted by anything that follows the order answers came
 in; invitations show who answered but not what (there is no link to follow)."""
 
 from django.contrib import admin
 
-from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Response, Survey, SurveyRound
+from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Survey, SurveyAnswer, SurveyRound
 
 
 @admin.register(Survey)
@@ -31,8 +31,8 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["round", "person", "group", "sent", "reminded", "answered"]
 
 
-@admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+@admin.register(SurveyAnswer)
+class SurveyAnswerAdmin(admin.ModelAdmin):
     list_display = ["round", "group", "happiness", "recommend"]
     list_filter = ["group"]
     # Ordered by the random key: the list must not reveal the order of answers.

@@ -76,7 +76,7 @@ def _seed_product(product, pm: User) -> None:
         for invitation, (happiness, recommend, rated, liked, improve) in zip(
             round_.invitations.order_by("pk"), answers, strict=False
         ):
-            services.response_submit(
+            services.answer_submit(
                 invitation=invitation,
                 happiness=happiness,
                 recommend=recommend,

@@ -1,6 +1,6 @@
-"""Happiness surveys, their rounds, anonymous responses and report snapshots.
+"""Happiness surveys, their rounds, anonymous answers and report snapshots.
 
-Anonymity is structural: a Response has no reference to a person, a random
+Anonymity is structural: a SurveyAnswer has no reference to a person, a random
 (UUID) key instead of a sequence and no timestamp of its own, so neither its
 order nor its time can be matched against the Invitation that records only
 *whether* someone answered.
@@ -94,7 +94,7 @@ class SurveyRound(models.Model):
 class Invitation(models.Model):
     """That a person was asked to answer a round, and whether they did.
 
-    `answered` is deliberately a bare flag: no time, no link to the response.
+    `answered` is deliberately a bare flag: no time, no link to the answer.
     """
 
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="invitations")
@@ -112,11 +112,11 @@ class Invitation(models.Model):
         return f"{self.person} · {self.round}"
 
 
-class Response(models.Model):
+class SurveyAnswer(models.Model):
     """One anonymous answer to a round. No person, no time, a random key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="responses")
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="answers")
     group = models.CharField(max_length=20, choices=Group.choices)
     happiness = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     recommend = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from apps.backlog.models import BacklogItem
-from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Response, Survey, SurveyRound
+from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Survey, SurveyAnswer, SurveyRound
 
 
 def surveys_of(product) -> QuerySet[Survey]:
@@ -46,7 +46,7 @@ def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
 def _response_count() -> Subquery:
     # A subquery, not a join: a GROUP BY over responses would also re-read the
     # snapshot JSON once per answer.
-    counts = Response.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("pk"))
+    counts = SurveyAnswer.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("pk"))
     return Coalesce(Subquery(counts.values("n")), 0)
 
 

@@ -23,8 +23,8 @@ from apps.reports.models import (
     HappinessReport,
     Invitation,
     ReportSubscription,
-    Response,
     Survey,
+    SurveyAnswer,
     SurveyRound,
 )
 
@@ -239,7 +239,7 @@ def rounds_close_due(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def response_submit(
+def answer_submit(
     *,
     invitation: Invitation,
     happiness: int,
@@ -250,7 +250,7 @@ def response_submit(
 ) -> None:
     """Record an anonymous answer and mark the invitation answered, together.
 
-    Nothing is returned and nothing links the two rows: the response gets a
+    Nothing is returned and nothing links the two rows: the answer gets a
     random key and no time, the invitation only a flag.
     """
     invitation = (
@@ -267,7 +267,7 @@ def response_submit(
         raise ValidationError({"capabilities": f"Not asked in this survey: {', '.join(sorted(unknown))}."})
     if any(not isinstance(score, int) or not 1 <= score <= 5 for score in capabilities.values()):
         raise ValidationError({"capabilities": "Rate each capability you use from 1 to 5."})
-    response = Response(
+    answer = SurveyAnswer(
         round=round_,
         group=invitation.group,
         happiness=happiness,
@@ -276,8 +276,8 @@ def response_submit(
         liked=(liked or "").strip()[:MAX_TEXT_ANSWER],
         improve=(improve or "").strip()[:MAX_TEXT_ANSWER],
     )
-    response.full_clean(exclude=["round", "capabilities"])
-    response.save(force_insert=True)
+    answer.full_clean(exclude=["round", "capabilities"])
+    answer.save(force_insert=True)
     invitation.answered = True
     invitation.save(update_fields=["answered"])
 
@@ -320,7 +320,7 @@ def report_build(*, round_: SurveyRound, actor: User | None = None) -> Happiness
                 liked=r.liked,
                 improve=r.improve,
             )
-            for r in round_.responses.order_by("id")
+            for r in round_.answers.order_by("id")
         ],
         invited=round_.invited_count,
         groups=_groups_of(survey.audience),

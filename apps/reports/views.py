@@ -291,7 +291,7 @@ def answer(request, product_slug, token):
     form = AnswerForm(request.POST or None, capabilities=survey.capabilities)
     if request.method == "POST" and form.is_valid():
         try:
-            services.response_submit(invitation=invitation, **form.answers())
+            services.answer_submit(invitation=invitation, **form.answers())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

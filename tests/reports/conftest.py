@@ -28,7 +28,7 @@ def make_survey(product, actor, **overrides) -> Survey:
 
 
 def answer(invitation: Invitation, happiness=4, recommend=9, **extra) -> None:
-    services.response_submit(invitation=invitation, happiness=happiness, recommend=recommend, **extra)
+    services.answer_submit(invitation=invitation, happiness=happiness, recommend=recommend, **extra)
 
 
 def answer_round(round_: SurveyRound, scores: list[tuple[int, int]], **extra) -> None:

@@ -7,33 +7,33 @@ import uuid
 import pytest
 from django.db import models
 
-from apps.reports.models import HappinessReport, Invitation, Response, SurveyRound
+from apps.reports.models import HappinessReport, Invitation, SurveyAnswer, SurveyRound
 from tests.factories import UserFactory
 from tests.reports.conftest import answer_round
 
 
 def test_a_response_holds_no_reference_to_a_person_or_an_invitation():
-    fields = {f.name: f for f in Response._meta.get_fields()}
+    fields = {f.name: f for f in SurveyAnswer._meta.get_fields()}
     assert set(fields) == {"id", "round", "group", "happiness", "recommend", "capabilities", "liked", "improve"}
     relations = [f for f in fields.values() if f.is_relation]
     assert [(f.name, f.related_model) for f in relations] == [("round", SurveyRound)]
 
 
 def test_a_response_has_a_random_key_and_no_time_of_its_own():
-    assert isinstance(Response._meta.pk, models.UUIDField)
+    assert isinstance(SurveyAnswer._meta.pk, models.UUIDField)
     time_fields = (models.DateField, models.DateTimeField, models.TimeField, models.AutoField, models.BigAutoField)
-    assert not [f.name for f in Response._meta.concrete_fields if isinstance(f, time_fields)]
+    assert not [f.name for f in SurveyAnswer._meta.concrete_fields if isinstance(f, time_fields)]
 
 
 def test_an_invitation_records_only_whether_someone_answered():
     fields = {f.name for f in Invitation._meta.concrete_fields}
     assert fields == {"id", "round", "person", "group", "sent", "reminded", "answered"}
-    assert not any(f.related_model is Response for f in Invitation._meta.get_fields() if f.is_relation)
+    assert not any(f.related_model is SurveyAnswer for f in Invitation._meta.get_fields() if f.is_relation)
 
 
 def test_stored_responses_have_random_version_4_keys(open_round):
     answer_round(open_round, [(4, 9)] * 5)
-    keys = list(Response.objects.values_list("id", flat=True))
+    keys = list(SurveyAnswer.objects.values_list("id", flat=True))
     assert len(keys) == 5 and all(isinstance(k, uuid.UUID) and k.version == 4 for k in keys)
 
 
@@ -46,11 +46,11 @@ def admin_client_(client, db):
 def test_the_admin_shows_answers_without_people_and_people_without_answers(admin_client_, open_round):
     answer_round(open_round, [(4, 9)] * 5, improve="Nobody should know I wrote this")
     invitees = list(open_round.invitations.select_related("person"))
-    response = Response.objects.first()
+    response = SurveyAnswer.objects.first()
 
     pages = {
-        "responses": admin_client_.get("/admin/reports/response/").content.decode(),
-        "response": admin_client_.get(f"/admin/reports/response/{response.pk}/change/").content.decode(),
+        "responses": admin_client_.get("/admin/reports/surveyanswer/").content.decode(),
+        "response": admin_client_.get(f"/admin/reports/surveyanswer/{response.pk}/change/").content.decode(),
     }
     assert "Nobody should know I wrote this" in pages["response"]
     for html in pages.values():
@@ -61,14 +61,14 @@ def test_the_admin_shows_answers_without_people_and_people_without_answers(admin
     invitation_pages += admin_client_.get(f"/admin/reports/invitation/{invitees[0].pk}/change/").content.decode()
     assert str(invitees[0].person) in invitation_pages
     assert "Nobody should know" not in invitation_pages
-    assert not [r for r in Response.objects.values_list("pk", flat=True) if str(r) in invitation_pages]
+    assert not [r for r in SurveyAnswer.objects.values_list("pk", flat=True) if str(r) in invitation_pages]
 
 
 def test_the_admin_cannot_add_or_change_responses(admin_client_, open_round):
     answer_round(open_round, [(4, 9)])
-    response = Response.objects.get()
-    assert admin_client_.get("/admin/reports/response/add/").status_code == 403
-    admin_client_.post(f"/admin/reports/response/{response.pk}/change/", {"happiness": 1})
+    response = SurveyAnswer.objects.get()
+    assert admin_client_.get("/admin/reports/surveyanswer/add/").status_code == 403
+    admin_client_.post(f"/admin/reports/surveyanswer/{response.pk}/change/", {"happiness": 1})
     response.refresh_from_db()
     assert response.happiness == 4
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from apps.reports import links, services
-from apps.reports.models import Response
+from apps.reports.models import SurveyAnswer
 from tests.reports.conftest import answer
 
 GOOD_ANSWER = {
@@ -43,7 +43,7 @@ def test_the_link_shows_the_survey_without_signing_in(client, invitation):
 def test_answering_stores_an_anonymous_response_and_marks_the_invitation(client, invitation):
     response = client.post(link_of(invitation), GOOD_ANSWER)
     assert response.status_code == 302 and response.url.endswith("/reports/thanks/")
-    stored = Response.objects.get()
+    stored = SurveyAnswer.objects.get()
     assert (stored.happiness, stored.recommend, stored.group) == (4, 9, invitation.group)
     assert stored.capabilities == {"Feature store": 5}
     assert (stored.liked, stored.improve) == ("The feature store is fast", "More docs please")
@@ -55,10 +55,10 @@ def test_a_person_answers_a_round_only_once(client, invitation):
     client.post(link_of(invitation), GOOD_ANSWER)
     again = client.post(link_of(invitation), GOOD_ANSWER)
     assertContains(again, "You have already answered", status_code=409)
-    assert Response.objects.count() == 1
+    assert SurveyAnswer.objects.count() == 1
     with pytest.raises(ValidationError, match="already answered"):
         answer(invitation)
-    assert Response.objects.count() == 1
+    assert SurveyAnswer.objects.count() == 1
 
 
 def test_a_forged_link_is_refused_with_a_clear_page(client, invitation):
@@ -69,7 +69,7 @@ def test_a_forged_link_is_refused_with_a_clear_page(client, invitation):
         response = client.get(f"/p/{slug}/reports/answer/{bad}/")
         assertContains(response, "This link is not valid", status_code=400)
         assert client.post(f"/p/{slug}/reports/answer/{bad}/", GOOD_ANSWER).status_code == 400
-    assert not Response.objects.exists()
+    assert not SurveyAnswer.objects.exists()
 
 
 def test_a_link_for_another_product_is_refused(client, invitation, other_product):
@@ -83,7 +83,7 @@ def test_a_link_expires_when_its_round_closes(client, invitation, django_capture
         services.round_close(round_=invitation.round)
     response = client.post(path, GOOD_ANSWER)
     assertContains(response, "This survey has closed", status_code=410)
-    assert not Response.objects.exists()
+    assert not SurveyAnswer.objects.exists()
 
 
 def test_a_link_expires_at_the_closing_time_even_before_the_sweep_closes_the_round(client, invitation):
@@ -107,7 +107,7 @@ def test_a_link_expires_at_the_closing_time_even_before_the_sweep_closes_the_rou
 def test_bad_answers_are_refused_with_a_message_and_nothing_is_stored(client, invitation, change, error):
     response = client.post(link_of(invitation), GOOD_ANSWER | change)
     assertContains(response, error, status_code=400)
-    assert not Response.objects.exists()
+    assert not SurveyAnswer.objects.exists()
     invitation.refresh_from_db()
     assert invitation.answered is False
 
@@ -119,7 +119,7 @@ def test_bad_answers_are_refused_with_a_message_and_nothing_is_stored(client, in
 def test_the_service_refuses_capabilities_the_survey_does_not_ask_or_bad_scores(invitation, capabilities):
     with pytest.raises(ValidationError):
         answer(invitation, capabilities=capabilities)
-    assert not Response.objects.exists()
+    assert not SurveyAnswer.objects.exists()
 
 
 def test_the_service_refuses_out_of_range_scores(invitation):
@@ -127,4 +127,4 @@ def test_the_service_refuses_out_of_range_scores(invitation):
         answer(invitation, happiness=0)
     with pytest.raises(ValidationError):
         answer(invitation, recommend=11)
-    assert not Response.objects.exists()
+    assert not SurveyAnswer.objects.exists()

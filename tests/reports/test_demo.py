@@ -1,5 +1,5 @@
 from apps.reports import demo
-from apps.reports.models import HappinessReport, Response, Survey, SurveyRound
+from apps.reports.models import HappinessReport, Survey, SurveyAnswer, SurveyRound
 
 
 def test_demo_data_gives_each_product_reports_and_is_idempotent(product, other_product, pm, member):
@@ -14,6 +14,6 @@ def test_demo_data_gives_each_product_reports_and_is_idempotent(product, other_p
     assert second.figures["changes"] and second.figures["follow_up"]
     assert first.action_items.count() == 1
     assert (
-        Response.objects.filter(round__survey__product=product).count()
+        SurveyAnswer.objects.filter(round__survey__product=product).count()
         == first.figures["responses"] + (second.figures["responses"])
     )
