@@ -11,7 +11,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
-from tests.factories import MembershipFactory, ProductFactory, UserFactory
+from apps.backlog.models import BacklogItem
+from tests.factories import BacklogItemFactory, MembershipFactory, ProductFactory, UserFactory
 
 
 @pytest.fixture
@@ -64,6 +65,26 @@ def persona(request, pm, scrum_master, member, stakeholder, outsider):
         "stakeholder": stakeholder,
         "outsider": outsider,
     }[request.param]
+
+
+@pytest.fixture
+def make_item(product):
+    """A backlog item made straight into the table (fast, any state): a new,
+    unestimated story of `product` unless the arguments say otherwise.
+
+        make_item()
+        make_item(title="Churn model", status="ready", labels=[label], acceptance_criteria=["It works"])
+        make_item(other_product, "Profile data", 3, status="ready")  # product, title, story points
+    """
+    default_product = product
+
+    def make(product=None, title=None, points=None, status=None, **fields) -> BacklogItem:
+        fields["product"] = product or default_product
+        given = {"title": title, "story_points": points, "status": status}
+        fields |= {name: value for name, value in given.items() if value is not None}
+        return BacklogItemFactory(**fields)
+
+    return make
 
 
 @pytest.fixture

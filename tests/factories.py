@@ -1,7 +1,18 @@
+"""One factory per model, for every app's tests. Rows made here skip the
+services (fast, any state); tests of behaviour go through the services."""
+
+import datetime
+from datetime import UTC
+
 import factory
+from django.utils import timezone
 
 from apps.accounts.models import Membership, Role, User
+from apps.backlog import ranking
+from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
 from apps.products.models import OutcomeMetric, Product
+from apps.requests.models import StakeholderRequest
+from apps.sprints.models import Sprint, SprintItem
 
 PASSWORD = "correct-horse-battery"
 
@@ -51,3 +62,104 @@ class OutcomeMetricFactory(factory.django.DjangoModelFactory):
     unit = "%"
     baseline = 1
     target = 2
+
+
+# --- backlog -------------------------------------------------------------------
+
+
+class LabelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Label
+
+    product = factory.SubFactory(ProductFactory)
+    name = factory.Sequence(lambda n: f"label-{n}")
+
+
+class BacklogItemFactory(factory.django.DjangoModelFactory):
+    """A new, unestimated story (the model's defaults) unless told otherwise.
+    `labels=[...]` and `acceptance_criteria=["text", ...]` add those too."""
+
+    class Meta:
+        model = BacklogItem
+        skip_postgeneration_save = True
+
+    product = factory.SubFactory(ProductFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    rank = factory.Sequence(lambda n: (n + 1) * ranking.GAP)
+    title = factory.Sequence(lambda n: f"Item {n}")
+
+    @factory.post_generation
+    def labels(item, create, extracted, **kwargs):
+        if create and extracted:
+            item.labels.set(extracted)
+
+    @factory.post_generation
+    def acceptance_criteria(item, create, extracted, **kwargs):
+        if create and extracted:
+            AcceptanceCriterion.objects.bulk_create(
+                AcceptanceCriterion(item=item, text=text, position=position)
+                for position, text in enumerate(extracted, start=1)
+            )
+
+
+class AcceptanceCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AcceptanceCriterion
+
+    item = factory.SubFactory(BacklogItemFactory)
+    text = factory.Sequence(lambda n: f"Criterion {n}")
+
+
+class BlockerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Blocker
+
+    item = factory.SubFactory(BacklogItemFactory)
+    kind = Blocker.Kind.DATA_ACCESS
+    reason = "Waiting for access to the clickstream tables"
+    since = factory.Faker("past_datetime", tzinfo=UTC)
+
+
+# --- sprints -------------------------------------------------------------------
+
+
+class SprintFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sprint
+
+    product = factory.SubFactory(ProductFactory)
+    name = factory.Sequence(lambda n: f"Sprint {n}")
+    start_date = datetime.date(2026, 3, 2)
+    end_date = datetime.date(2026, 3, 13)
+
+
+class SprintItemFactory(factory.django.DjangoModelFactory):
+    """A ready 3-point item of the sprint's product, planned into the sprint."""
+
+    class Meta:
+        model = SprintItem
+
+    sprint = factory.SubFactory(SprintFactory)
+    item = factory.SubFactory(
+        BacklogItemFactory,
+        product=factory.SelfAttribute("..sprint.product"),
+        status=BacklogItem.Status.READY,
+        story_points=3,
+    )
+    points = 3
+    added_at = factory.LazyFunction(timezone.now)
+
+
+# --- requests ------------------------------------------------------------------
+
+
+class StakeholderRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StakeholderRequest
+
+    product = factory.SubFactory(ProductFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    requester = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Forecast error report number {n}")
+    problem = "Planners cannot see **why** the forecast was wrong last week."
+    desired_outcome = "Planners trust the forecast."

@@ -1,16 +1,6 @@
 import pytest
 
-from tests.backlog.factories import BacklogItemFactory, LabelFactory
-
-
-@pytest.fixture
-def make_item(product):
-    """An item of `product` (made directly, not through the services)."""
-
-    def make(**fields):
-        return BacklogItemFactory(product=fields.pop("product", product), **fields)
-
-    return make
+from tests.factories import LabelFactory
 
 
 @pytest.fixture

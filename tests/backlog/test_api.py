@@ -1,8 +1,7 @@
 import pytest
 
 from apps.backlog.models import BacklogItem
-from tests.backlog.factories import AcceptanceCriterionFactory, BacklogItemFactory, BlockerFactory, LabelFactory
-from tests.factories import ProductFactory
+from tests.factories import AcceptanceCriterionFactory, BacklogItemFactory, BlockerFactory, LabelFactory, ProductFactory
 from tests.utils import queries_of
 
 BASE = "/api/v1/products/recommender/backlog"

@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from apps.backlog import ranking, services
 from apps.backlog.models import BacklogItem
-from tests.backlog.factories import BacklogItemFactory
+from tests.factories import BacklogItemFactory
 
 
 @pytest.mark.django_db(transaction=True)

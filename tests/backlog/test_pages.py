@@ -6,8 +6,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from apps.backlog import services
 from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker
-from tests.backlog.factories import AcceptanceCriterionFactory, BacklogItemFactory, BlockerFactory, LabelFactory
-from tests.factories import ProductFactory
+from tests.factories import AcceptanceCriterionFactory, BacklogItemFactory, BlockerFactory, LabelFactory, ProductFactory
 from tests.utils import queries_of
 
 URL = "/p/recommender/backlog/"

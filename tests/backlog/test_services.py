@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from apps.backlog import events, services, workflow
 from apps.backlog.models import BacklogItem
 from apps.core.exceptions import Conflict
-from tests.backlog.factories import AcceptanceCriterionFactory, BlockerFactory, LabelFactory
-from tests.factories import ProductFactory
+from tests.factories import AcceptanceCriterionFactory, BlockerFactory, LabelFactory, ProductFactory
 
 Status = BacklogItem.Status
 

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from apps.backlog.models import BacklogItem
-from tests.backlog.factories import LabelFactory
+from tests.factories import LabelFactory
 
 
 def titles(page) -> list[str]:

@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 
 from apps.requests.models import StakeholderRequest
 from apps.sprints import services as sprints
-from tests.factories import MembershipFactory
-from tests.requests.factories import StakeholderRequestFactory
+from tests.factories import MembershipFactory, StakeholderRequestFactory
 
 
 def test_a_request_from_submission_to_a_planned_delivery(sign_in, pm, stakeholder, product):

@@ -1,2 +1,2 @@
 # Assumptions live on sprints: reuse the sprint tests' builders.
-from tests.sprints.conftest import make_item, make_sprint  # noqa: F401
+from tests.sprints.conftest import make_sprint  # noqa: F401

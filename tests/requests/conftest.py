@@ -1,7 +1,7 @@
 import pytest
 
 from apps.requests import services
-from tests.requests.factories import StakeholderRequestFactory
+from tests.factories import StakeholderRequestFactory
 
 
 @pytest.fixture(autouse=True)

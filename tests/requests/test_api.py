@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from apps.requests import conf, services
 from apps.requests.models import Comment, StakeholderRequest
-from tests.factories import MembershipFactory, UserFactory
-from tests.requests.factories import StakeholderRequestFactory
+from tests.factories import MembershipFactory, StakeholderRequestFactory, UserFactory
 from tests.utils import queries_of
 
 Status = StakeholderRequest.Status

@@ -9,8 +9,7 @@ from django.utils import timezone
 from apps.requests import notifications, services, tasks
 from apps.requests.models import Notification, NotificationPreference, RequestEvent
 from apps.sprints import services as sprints
-from tests.factories import MembershipFactory, UserFactory
-from tests.requests.factories import StakeholderRequestFactory
+from tests.factories import MembershipFactory, StakeholderRequestFactory, UserFactory
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from apps.backlog import services as backlog
 from apps.requests import conf, services
 from apps.requests.models import Comment, StakeholderRequest
-from tests.backlog.factories import BacklogItemFactory
-from tests.factories import MembershipFactory, UserFactory
-from tests.requests.factories import StakeholderRequestFactory
+from tests.factories import BacklogItemFactory, MembershipFactory, StakeholderRequestFactory, UserFactory
 from tests.utils import queries_of
 
 Status = StakeholderRequest.Status

@@ -1,7 +1,7 @@
 """Similar-request suggestions: text similarity among the requests a person may see."""
 
 from apps.requests.selectors import significant_words, similar_requests
-from tests.requests.factories import StakeholderRequestFactory
+from tests.factories import StakeholderRequestFactory
 
 
 def test_the_closest_title_comes_first_and_unrelated_ones_are_left_out(stakeholder, product):

@@ -12,8 +12,7 @@ from apps.backlog.models import BacklogItem
 from apps.core.exceptions import Conflict
 from apps.requests import services
 from apps.requests.models import RequestEvent, StakeholderRequest, Vote, Watcher
-from tests.factories import MembershipFactory, UserFactory
-from tests.requests.factories import StakeholderRequestFactory
+from tests.factories import MembershipFactory, StakeholderRequestFactory, UserFactory
 
 Status = StakeholderRequest.Status
 

@@ -42,14 +42,6 @@ def backlog_item(actor, product, title="Work", points=3, status=BacklogItem.Stat
 
 
 @pytest.fixture
-def make_item(pm):
-    def make(product, title="Work", points=3, status=BacklogItem.Status.READY, **fields):
-        return backlog_item(pm, product, title, points, status, **fields)
-
-    return make
-
-
-@pytest.fixture
 def make_sprint(scrum_master):
     def make(product, name="Sprint 1", start=MONDAY, days=5, **fields):
         return services.sprint_create(

@@ -8,7 +8,7 @@ from apps.sprints.models import Sprint
 @pytest.mark.parametrize("model", ["sprint", "sprintitem", "exitcriterion", "stagetemplate", "sprintsettings"])
 def test_admin_lists_open(admin_client, product, scrum_master, make_sprint, make_item, model):
     sprint = make_sprint(product, kind=Sprint.Kind.STAGED, days=28)
-    services.sprint_item_add(actor=scrum_master, sprint=sprint, item=make_item(product))
+    services.sprint_item_add(actor=scrum_master, sprint=sprint, item=make_item(product, points=3, status="ready"))
     assert admin_client.get(f"/admin/sprints/{model}/").status_code == 200
     assert admin_client.get(f"/admin/sprints/sprint/{sprint.pk}/change/").status_code == 200
 

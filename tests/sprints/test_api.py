@@ -6,8 +6,8 @@ from apps.backlog.models import BacklogItem
 from apps.hypotheses.models import Assumption
 from apps.sprints import services
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem
+from tests.factories import SprintFactory, SprintItemFactory
 from tests.sprints.conftest import day, finish, on, reload
-from tests.sprints.factories import SprintFactory, SprintItemFactory
 from tests.utils import queries_of
 
 API = "/api/v1/products/recommender/"
@@ -22,7 +22,9 @@ def sprint(product, make_sprint):
 def active(sprint, scrum_master, make_item, product):
     with on(day(0), 8):
         for title, points in (("A", 3), ("B", 5)):
-            services.sprint_item_add(actor=scrum_master, sprint=sprint, item=make_item(product, title, points))
+            services.sprint_item_add(
+                actor=scrum_master, sprint=sprint, item=make_item(product, title, points, status="ready")
+            )
         return services.sprint_start(actor=scrum_master, sprint=sprint)
 
 
@@ -34,7 +36,7 @@ def test_scrum_master_runs_a_sprint_through_the_api(api, scrum_master, product, 
     )
     assert created.status_code == 201, created.json()
     sprint_url = f"{API}sprints/{created.json()['id']}/"
-    first, second = make_item(product, "A", 3), make_item(product, "B", 5)
+    first, second = make_item(product, "A", 3, status="ready"), make_item(product, "B", 5, status="ready")
     with on(day(0), 8):
         assert client.post(f"{sprint_url}items/", {"item": first.pk}).status_code == 201
         assert client.post(f"{sprint_url}items/", {"item": second.pk}).status_code == 201
@@ -88,7 +90,7 @@ def test_stakeholders_get_403_and_outsiders_404(api, stakeholder, outsider, acti
 @pytest.mark.parametrize("persona", ["member", "stakeholder"], indirect=True)
 def test_only_leads_plan_start_and_close(api, persona, sprint, make_item, product):
     client = api.as_user(persona)
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     assert (
         client.post(f"{API}sprints/", {"name": "X", "start_date": "2026-05-04", "end_date": "2026-05-08"}).status_code
         == 403
@@ -102,7 +104,7 @@ def test_only_leads_plan_start_and_close(api, persona, sprint, make_item, produc
 
 def test_members_record_findings_but_cannot_restage_items(api, member, scrum_master, product, make_sprint, make_item):
     staged = make_sprint(product, "Churn", days=28, kind=Sprint.Kind.STAGED)
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     services.sprint_item_add(actor=scrum_master, sprint=staged, item=item)
     url = f"{API}sprints/{staged.pk}/items/{item.pk}/"
     client = api.as_user(member)
@@ -129,7 +131,7 @@ def test_bad_sprints_are_a_400_field_map_and_nothing_is_saved(api, scrum_master,
 
 
 def test_committing_another_products_item_is_a_400(api, scrum_master, sprint, other_product, make_item):
-    foreign = make_item(other_product)
+    foreign = make_item(other_product, points=3, status="ready")
     response = api.as_user(scrum_master).post(f"{API}sprints/{sprint.pk}/items/", {"item": foreign.pk})
     assert response.status_code == 400
     assert response.json() == {"item": ["No such item in this product's backlog."]}

@@ -45,7 +45,7 @@ def postgres_only():
 def test_one_item_pulled_into_two_sprints_at_once_lands_in_one(
     postgres_only, pm, scrum_master, product, make_item, make_sprint
 ):
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     first, second = make_sprint(product, "One"), make_sprint(product, "Two", start=day(7))
     outcomes = _race(
         lambda: services.sprint_item_add(actor=pm, sprint=first, item=item),
@@ -58,7 +58,7 @@ def test_one_item_pulled_into_two_sprints_at_once_lands_in_one(
 @pytest.mark.django_db(transaction=True)
 def test_two_sprints_started_at_once_leave_one_active(postgres_only, pm, scrum_master, product, make_item, make_sprint):
     first, second = make_sprint(product, "One"), make_sprint(product, "Two", start=day(7))
-    services.sprint_item_add(actor=pm, sprint=first, item=make_item(product))
+    services.sprint_item_add(actor=pm, sprint=first, item=make_item(product, points=3, status="ready"))
     outcomes = _race(
         lambda: services.sprint_start(actor=pm, sprint=first),
         lambda: services.sprint_start(actor=scrum_master, sprint=second),

@@ -11,7 +11,7 @@ def test_item_page_links_its_sprints_and_the_wrong_assumption(
     sprint = services.sprint_start(
         actor=scrum_master, sprint=make_sprint(product, "Churn", days=28, kind=Sprint.Kind.STAGED)
     )
-    item = make_item(product, "Profile data")
+    item = make_item(product, "Profile data", 3, status="ready")
     services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
     wrong = assumptions.assumption_record(actor=member, sprint=sprint, text="Labels are clean", category="data_quality")
     assumptions.assumption_mark_wrong(

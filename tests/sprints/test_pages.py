@@ -10,8 +10,8 @@ from apps.hypotheses.models import Assumption
 from apps.hypotheses.services import assumption_record
 from apps.sprints import services
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage
+from tests.factories import BacklogItemFactory, SprintFactory, SprintItemFactory
 from tests.sprints.conftest import day, finish, on, reload
-from tests.sprints.factories import BacklogItemFactory, SprintFactory, SprintItemFactory
 from tests.utils import queries_of
 
 BASE = "/p/recommender/sprints/"
@@ -25,7 +25,9 @@ def sprint(product, make_sprint):
 @pytest.fixture
 def active(sprint, scrum_master, make_item, product):
     for title, points in (("Clean data", 3), ("Train model", 5)):
-        services.sprint_item_add(actor=scrum_master, sprint=sprint, item=make_item(product, title, points))
+        services.sprint_item_add(
+            actor=scrum_master, sprint=sprint, item=make_item(product, title, points, status="ready")
+        )
     return services.sprint_start(actor=scrum_master, sprint=sprint)
 
 
@@ -93,7 +95,7 @@ def test_bad_sprint_dates_show_the_reason_and_save_nothing(browser_client, scrum
 @pytest.mark.parametrize("persona", ["member", "stakeholder"], indirect=True)
 def test_only_leads_plan_start_and_close(browser_client, persona, sprint, make_item, product):
     client = browser_client.as_user(persona)
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     url = f"{BASE}{sprint.pk}/"
     assert client.get(f"{BASE}new/").status_code == 403
     assert client.get(f"{url}plan/").status_code == 403
@@ -106,7 +108,7 @@ def test_only_leads_plan_start_and_close(browser_client, persona, sprint, make_i
 def test_planning_page_shows_backlog_capacity_and_readiness_warnings(
     browser_client, scrum_master, sprint, make_item, product
 ):
-    ready = make_item(product, "Ready one", 4)
+    ready = make_item(product, "Ready one", 4, status="ready")
     make_item(product, "Raw idea", None, status=BacklogItem.Status.NEW)
     services.sprint_item_add(
         actor=scrum_master, sprint=sprint, item=make_item(product, "Unready", 2, status=BacklogItem.Status.NEW)
@@ -122,7 +124,7 @@ def test_pulling_items_in_and_out_with_htmx_answers_the_planning_fragment(
     browser_client, scrum_master, sprint, make_item, product
 ):
     client = browser_client.as_user(scrum_master)
-    item = make_item(product, "Feature store", 3)
+    item = make_item(product, "Feature store", 3, status="ready")
     added = client.post(f"{BASE}{sprint.pk}/plan/add/", {"item": item.pk}, headers={"HX-Request": "true"})
     assert added.status_code == 200
     body = added.content.decode()
@@ -136,7 +138,7 @@ def test_pulling_items_in_and_out_with_htmx_answers_the_planning_fragment(
 def test_committing_another_products_item_is_a_clear_400_fragment(
     browser_client, scrum_master, sprint, make_item, other_product
 ):
-    foreign = make_item(other_product)
+    foreign = make_item(other_product, points=3, status="ready")
     response = browser_client.as_user(scrum_master).post(
         f"{BASE}{sprint.pk}/plan/add/", {"item": foreign.pk}, headers={"HX-Request": "true"}
     )
@@ -477,7 +479,7 @@ def test_velocity_card_shows_committed_and_completed_points_of_closed_sprints(
     browser_client, scrum_master, member, product, make_item, make_sprint
 ):
     sprint = make_sprint(product)
-    done, undone = make_item(product, "A", 3), make_item(product, "B", 5)
+    done, undone = make_item(product, "A", 3, status="ready"), make_item(product, "B", 5, status="ready")
     with on(day(0), 8):
         for item in (done, undone):
             services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)

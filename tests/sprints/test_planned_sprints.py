@@ -1,6 +1,6 @@
 from apps.sprints.models import Sprint, SprintItem
 from apps.sprints.selectors import planned_sprints
-from tests.sprints.factories import BacklogItemFactory, SprintFactory, SprintItemFactory
+from tests.factories import BacklogItemFactory, SprintFactory, SprintItemFactory
 
 
 def test_planned_sprints_maps_items_to_their_open_sprint_only(db, django_assert_num_queries):

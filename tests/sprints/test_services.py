@@ -21,14 +21,16 @@ def running(product, scrum_master, make_item, make_sprint):
     Tuesday; D=4 added Wednesday; B finished Thursday."""
     with on(day(0), 8):
         sprint = make_sprint(product, capacity_points=Decimal(12))
-        a, b, c = (make_item(product, title, points) for title, points in (("A", 3), ("B", 5), ("C", 2)))
+        a, b, c = (
+            make_item(product, title, points, status="ready") for title, points in (("A", 3), ("B", 5), ("C", 2))
+        )
         for item in (a, b, c):
             services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
         sprint = services.sprint_start(actor=scrum_master, sprint=sprint)
     with on(day(1)):
         finish(scrum_master, a)
     with on(day(2)):
-        d = make_item(product, "D", 4)
+        d = make_item(product, "D", 4, status="ready")
         services.sprint_item_add(actor=scrum_master, sprint=sprint, item=d)
     with on(day(3)):
         finish(scrum_master, b)
@@ -159,7 +161,7 @@ def test_reopening_and_dropping_items_feed_the_burndown(running, scrum_master):
 
 
 def test_status_changes_outside_an_active_sprint_record_nothing(product, scrum_master, make_item, make_sprint):
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     services.sprint_item_add(actor=scrum_master, sprint=make_sprint(product), item=item)
     finish(scrum_master, item)
     assert not ScopeEvent.objects.exists()
@@ -167,7 +169,7 @@ def test_status_changes_outside_an_active_sprint_record_nothing(product, scrum_m
 
 def test_planning_before_the_start_is_not_a_scope_change(product, scrum_master, make_item, make_sprint):
     sprint = make_sprint(product)
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     entry = services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
     assert not entry.committed
     services.sprint_item_remove(actor=scrum_master, entry=entry)
@@ -180,7 +182,7 @@ def test_start_refreshes_points_from_the_estimate_and_uses_the_expected_value_of
     sprint = make_sprint(product)
     ranged = make_item(
         product,
-        points=None,
+        status="ready",
         estimate_optimistic=Decimal(1),
         estimate_likely=Decimal(2),
         estimate_pessimistic=Decimal(9),
@@ -212,7 +214,7 @@ def test_starting_twice_is_refused(product, scrum_master, make_sprint):
 
 def test_a_sprint_holding_finished_work_cannot_start(product, scrum_master, make_item, make_sprint):
     sprint = make_sprint(product)
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
     finish(scrum_master, item)
     with pytest.raises(ValidationError, match=f"#{item.number}"):
@@ -256,7 +258,7 @@ def test_sprints_longer_than_eight_weeks_and_nameless_sprints_are_refused(produc
 
 
 def test_committing_another_products_item_is_refused(product, other_product, scrum_master, make_item, make_sprint):
-    foreign = make_item(other_product)
+    foreign = make_item(other_product, points=3, status="ready")
     sprint = make_sprint(product)
     with pytest.raises(ValidationError) as error:
         services.sprint_item_add(actor=scrum_master, sprint=sprint, item=foreign)
@@ -265,7 +267,7 @@ def test_committing_another_products_item_is_refused(product, other_product, scr
 
 
 def test_an_item_is_in_one_open_sprint_at_a_time(product, scrum_master, make_item, make_sprint):
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     first = make_sprint(product, "One")
     second = make_sprint(product, "Two", start=day(7))
     services.sprint_item_add(actor=scrum_master, sprint=first, item=item)
@@ -279,7 +281,7 @@ def test_an_item_is_in_one_open_sprint_at_a_time(product, scrum_master, make_ite
 @pytest.mark.parametrize("status", [BacklogItem.Status.DONE, BacklogItem.Status.DROPPED])
 def test_closed_work_and_epics_cannot_be_committed(product, scrum_master, make_item, make_sprint, status):
     sprint = make_sprint(product)
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     if status == BacklogItem.Status.DONE:
         finish(scrum_master, item)
     else:
@@ -297,7 +299,7 @@ def test_nothing_is_added_to_a_closed_sprint(running, scrum_master, make_item, p
     decisions = {items["C"].pk: services.RETURN_TO_BACKLOG, items["D"].pk: services.RETURN_TO_BACKLOG}
     services.sprint_close(actor=scrum_master, sprint=sprint, decisions=decisions)
     with pytest.raises(ValidationError, match="closed"):
-        services.sprint_item_add(actor=scrum_master, sprint=sprint, item=make_item(product))
+        services.sprint_item_add(actor=scrum_master, sprint=sprint, item=make_item(product, points=3, status="ready"))
     with pytest.raises(ValidationError, match="closed"):
         services.sprint_update(actor=scrum_master, sprint=sprint, name="Renamed")
 
@@ -344,12 +346,12 @@ def test_capacity_bar_uses_expected_values_and_shows_the_pessimistic_total(
     sprint = make_sprint(product, capacity_points=Decimal(10))
     ranged = make_item(
         product,
-        points=None,
+        status="ready",
         estimate_optimistic=Decimal(2),
         estimate_likely=Decimal(4),
         estimate_pessimistic=Decimal(12),
     )
-    plain = make_item(product, points=3)
+    plain = make_item(product, points=3, status="ready")
     unestimated = make_item(product, points=None, status=BacklogItem.Status.NEW)
     for item in (ranged, plain, unestimated):
         services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)

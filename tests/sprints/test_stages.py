@@ -68,22 +68,22 @@ def test_first_stage_plans_later_stages_as_part_of_the_commitment(staged, scrum_
     first, modelling, *_ = staged.stages.all()
     with on(day(0)):
         services.sprint_item_add(
-            actor=scrum_master, sprint=staged, item=make_item(product, "Profile data"), stage=first
+            actor=scrum_master, sprint=staged, item=make_item(product, "Profile data", 3, status="ready"), stage=first
         )
         services.sprint_start(actor=scrum_master, sprint=staged)
     with on(day(3)):
         planned = services.sprint_item_add(
-            actor=scrum_master, sprint=staged, item=make_item(product, "Train GBM", 5), stage=modelling
+            actor=scrum_master, sprint=staged, item=make_item(product, "Train GBM", 5, status="ready"), stage=modelling
         )
         extra = services.sprint_item_add(
-            actor=scrum_master, sprint=staged, item=make_item(product, "More profiling", 2), stage=first
+            actor=scrum_master, sprint=staged, item=make_item(product, "More profiling", 2, status="ready"), stage=first
         )
     assert planned.committed, "planned into a later stage during the first stage"
     assert not extra.committed, "added to the running first stage: scope change"
     services.stage_close(actor=scrum_master, stage=first, override_reason="Good enough")
     with on(day(8)):
         late = services.sprint_item_add(
-            actor=scrum_master, sprint=staged, item=make_item(product, "Late idea", 1), stage=modelling
+            actor=scrum_master, sprint=staged, item=make_item(product, "Late idea", 1, status="ready"), stage=modelling
         )
     assert not late.committed
     figures = selectors.sprint_figures(reload(staged))
@@ -95,14 +95,21 @@ def test_closed_stages_take_no_items(staged, scrum_master, product, make_item):
     services.sprint_start(actor=scrum_master, sprint=staged)
     services.stage_close(actor=scrum_master, stage=first, override_reason="Skipped")
     with pytest.raises(ValidationError, match="closed; plan the work into a later stage"):
-        services.sprint_item_add(actor=scrum_master, sprint=staged, item=make_item(product), stage=first)
+        services.sprint_item_add(
+            actor=scrum_master, sprint=staged, item=make_item(product, points=3, status="ready"), stage=first
+        )
     assert not SprintItem.objects.exists()
 
 
 def test_a_stage_of_another_sprint_is_refused(staged, scrum_master, product, make_item, make_sprint):
     other = make_sprint(product, "Other", start=day(40), kind=Sprint.Kind.STAGED)
     with pytest.raises(ValidationError, match="No such stage"):
-        services.sprint_item_add(actor=scrum_master, sprint=staged, item=make_item(product), stage=other.stages.first())
+        services.sprint_item_add(
+            actor=scrum_master,
+            sprint=staged,
+            item=make_item(product, points=3, status="ready"),
+            stage=other.stages.first(),
+        )
 
 
 def test_a_stage_closes_only_with_its_exit_criteria_met_or_a_reason(staged, scrum_master, member):
@@ -152,8 +159,8 @@ def test_a_staged_sprint_closes_only_after_its_stages(staged, scrum_master):
 def test_stage_burndown_covers_its_own_items_and_dates_and_freezes_at_close(staged, scrum_master, product, make_item):
     first, modelling, *_ = staged.stages.all()
     with on(day(0)):
-        profile = make_item(product, "Profile", 3)
-        train = make_item(product, "Train", 5)
+        profile = make_item(product, "Profile", 3, status="ready")
+        train = make_item(product, "Train", 5, status="ready")
         services.sprint_item_add(actor=scrum_master, sprint=staged, item=profile, stage=first)
         services.sprint_item_add(actor=scrum_master, sprint=staged, item=train, stage=modelling)
         services.sprint_start(actor=scrum_master, sprint=staged)
