@@ -16,15 +16,22 @@ from apps.requests.models import (
 class CommentInline(admin.TabularInline):
     model = Comment
     extra = 0
-    fields = ["author", "internal", "body", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("author", "internal", "body", "created_at")
 
 
 class EventInline(admin.TabularInline):
     model = RequestEvent
     extra = 0
-    fields = ["kind", "old_status", "new_status", "old_date", "new_date", "note", "actor", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind",
+        "old_status",
+        "new_status",
+        "old_date",
+        "new_date",
+        "note",
+        "actor",
+        "created_at",
+    )
 
 
 @admin.register(StakeholderRequest)

@@ -64,5 +64,6 @@ def expected_deliveries(requests: Iterable[StakeholderRequest]) -> dict[int, Exp
             label = f"delivered on {date_format(delivered_on)}" if delivered_on else "delivered"
             result[request.pk] = ExpectedDelivery(on=delivered_on, label=label, source="delivered")
         elif request.status == Status.ACCEPTED:
-            result[request.pk] = by_item.get(request.backlog_item_id, NOT_YET_PLANNED)
+            item_id = request.backlog_item_id
+            result[request.pk] = NOT_YET_PLANNED if item_id is None else by_item.get(item_id, NOT_YET_PLANNED)
     return result

@@ -4,6 +4,7 @@ its reason and an accepted one linked to the backlog. Safe to run again: a
 product that already has requests is left as it is."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -11,7 +12,8 @@ from apps.backlog.models import BacklogItem
 from apps.requests import services
 from apps.requests.models import StakeholderRequest
 
-REQUESTS = {
+# By product slug: what stella submits, and the PM's decision on it.
+REQUESTS: dict[str, list[dict[str, Any]]] = {
     "recommender": [
         {
             "title": "Recommendations ignore items that are out of stock",

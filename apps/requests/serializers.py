@@ -33,8 +33,9 @@ class PersonSerializer(serializers.Serializer):
 
 class ExpectedDeliverySerializer(serializers.Serializer):
     on = serializers.DateField(allow_null=True)
-    label = serializers.CharField()
-    source = serializers.ChoiceField(choices=["delivered", "forecast", "sprint", "unplanned"])
+    # "label" and "source" are the API's names; DRF's Field has attributes of those names too.
+    label = serializers.CharField()  # type: ignore[assignment]
+    source = serializers.ChoiceField(choices=["delivered", "forecast", "sprint", "unplanned"])  # type: ignore[assignment]
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -43,7 +44,9 @@ class RequestSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     status = RequestStatusField(read_only=True)
     requester = PersonSerializer(read_only=True, allow_null=True)
-    duplicate_of = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    duplicate_of: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
     vote_count = serializers.IntegerField(read_only=True)
     has_voted = serializers.BooleanField(read_only=True)
     is_watching = serializers.BooleanField(read_only=True)
@@ -91,7 +94,9 @@ class RequestSerializer(serializers.ModelSerializer):
 class TeamRequestSerializer(RequestSerializer):
     """The team's view adds the triage facts: backlog link, snooze and service-level clocks."""
 
-    backlog_item = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    backlog_item: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
 
     class Meta(RequestSerializer.Meta):
         fields = [
@@ -106,7 +111,7 @@ class TeamRequestSerializer(RequestSerializer):
 
 
 class InboxRequestSerializer(TeamRequestSerializer):
-    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    product: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     age_days = serializers.IntegerField(read_only=True, help_text="Working days since it was submitted.")
     target_days = serializers.IntegerField(read_only=True, help_text="The product's target in working days.")
     overdue = serializers.BooleanField(read_only=True)
