@@ -62,14 +62,16 @@ def test_submitting_too_fast_answers_429_with_retry_after(monkeypatch, api, stak
 def test_the_rate_window_slides(monkeypatch, api, stakeholder, product):
     monkeypatch.setattr(conf, "SUBMISSIONS_PER_WINDOW", 1)
     client = api.as_user(stakeholder)
-    client.post(api_url(product), BODY, format="json")
+    assert client.post(api_url(product), BODY, format="json").status_code == 201
+    assert client.post(api_url(product), BODY, format="json").status_code == 429
     StakeholderRequest.objects.update(created_at=timezone.now() - conf.SUBMISSION_WINDOW - timedelta(seconds=1))
     assert client.post(api_url(product), BODY, format="json").status_code == 201
 
 
 def test_the_rate_limit_is_per_person(monkeypatch, api, stakeholder, member, product):
     monkeypatch.setattr(conf, "SUBMISSIONS_PER_WINDOW", 1)
-    api.as_user(stakeholder).post(api_url(product), BODY, format="json")
+    assert api.as_user(stakeholder).post(api_url(product), BODY, format="json").status_code == 201
+    assert api.as_user(stakeholder).post(api_url(product), BODY, format="json").status_code == 429
     assert api.as_user(member).post(api_url(product), BODY, format="json").status_code == 201
 
 
