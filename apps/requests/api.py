@@ -1,9 +1,7 @@
-"""REST API for stakeholder requests: the same selectors, permission checks
-and services as the pages."""
+"""REST API for stakeholder requests: the same access functions
+(apps.requests.access), selectors and services as the pages."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,12 +9,12 @@ from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.accounts.permissions import Action, can, product_ids_where, require
+from apps.accounts.permissions import Action, allows, require
 from apps.products.access import ProductScopedMixin
-from apps.requests import decisions, selectors, services
+from apps.requests import access, decisions, selectors, services
 from apps.requests.delivery import expected_deliveries
 from apps.requests.filters import InboxFilter, RequestFilter
-from apps.requests.models import Attachment, Comment, NotificationPreference, StakeholderRequest, TriageSettings
+from apps.requests.models import Attachment, Comment, StakeholderRequest, TriageSettings
 from apps.requests.serializers import (
     AcceptSerializer,
     AskForInfoSerializer,
@@ -76,9 +74,7 @@ class RequestViewSet(ListWithDeliveriesMixin, ProductScopedMixin, viewsets.ReadO
         return selectors.request_list(self.request.user, self.product)
 
     def get_serializer_class(self):
-        if getattr(self, "swagger_fake_view", False) or can(
-            self.request.user, Action.VIEW_REQUEST_INTERNALS, self.product
-        ):
+        if getattr(self, "swagger_fake_view", False) or allows(self.product.viewer_role, Action.VIEW_REQUEST_INTERNALS):
             return TeamRequestSerializer
         return RequestSerializer
 
@@ -86,7 +82,9 @@ class RequestViewSet(ListWithDeliveriesMixin, ProductScopedMixin, viewsets.ReadO
         if self.lookup_field not in self.kwargs:
             # OPTIONS on the settings action (a PUT without a number) asks for an object to describe.
             raise Http404("No request here.")
-        return super().get_object()
+        return access.access_request(
+            self.request.user, self.product, self.kwargs[self.lookup_field], self.required_action
+        )
 
     def retrieve(self, request, *args, **kwargs):
         return self._respond(self.get_object())
@@ -182,79 +180,66 @@ class RequestViewSet(ListWithDeliveriesMixin, ProductScopedMixin, viewsets.ReadO
         stakeholder_request = self.get_object()
         serializer = DECISION_SERIALIZERS[name](data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        decisions.DECISIONS[name].decide(
+        decisions.TRIAGE_DECISIONS[name].decide(
             actor=self.request.user, stakeholder_request=stakeholder_request, **serializer.validated_data
         )
         return self._answer(stakeholder_request)
 
     def _answer(self, stakeholder_request, status=status.HTTP_200_OK) -> Response:
         """The request as the caller sees it after a change."""
-        return self._respond(self.get_queryset().get(pk=stakeholder_request.pk), status=status)
+        return self._respond(
+            access.access_request(self.request.user, self.product, stakeholder_request.number), status=status
+        )
 
     def _respond(self, stakeholder_request, status=status.HTTP_200_OK) -> Response:
         context = {**self.get_serializer_context(), "deliveries": expected_deliveries([stakeholder_request])}
         return Response(self.get_serializer(stakeholder_request, context=context).data, status=status)
 
 
-class RequestChildMixin(ProductScopedMixin):
-    """For endpoints under a request: the request, if the caller may see it."""
-
-    default_required = Action.VIEW_REQUESTS
-
-    def stakeholder_request(self) -> StakeholderRequest:
-        if not hasattr(self, "_stakeholder_request"):
-            self._stakeholder_request = get_object_or_404(
-                selectors.visible_requests(self.request.user, self.product), number=self.kwargs["number"]
-            )
-            self._stakeholder_request.product = self.product
-        return self._stakeholder_request
-
-
-class CommentViewSet(RequestChildMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class CommentViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """The public thread of a request; the product team also sees and writes internal notes."""
 
     serializer_class = CommentSerializer
     filterset_fields = ["internal"]
     ordering_fields = ["created_at"]
+    default_required = Action.VIEW_REQUESTS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Comment.objects.none()
-        return selectors.comments_for(self.request.user, self.stakeholder_request())
+        stakeholder_request = access.access_comments(self.request.user, self.product, self.kwargs["number"])
+        return access.visible_comments(self.request.user, stakeholder_request)
 
     def perform_create(self, serializer):
         internal = serializer.validated_data["internal"]
-        if internal:
-            require(self.request.user, Action.VIEW_REQUEST_INTERNALS, self.product)
         serializer.instance = services.comment_add(
             actor=self.request.user,
-            stakeholder_request=self.stakeholder_request(),
+            stakeholder_request=access.access_comments(
+                self.request.user, self.product, self.kwargs["number"], internal=internal
+            ),
             body=serializer.validated_data["body"],
             internal=internal,
         )
 
 
-class AttachmentViewSet(RequestChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class AttachmentViewSet(ProductScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Files of a request, for its requester and the product team. Each is
     downloaded from its `download_url`, which checks permissions again."""
 
     serializer_class = AttachmentSerializer
     parser_classes = [MultiPartParser, FormParser]
     pagination_class = None
+    default_required = Action.VIEW_REQUESTS
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Attachment.objects.none()
-        stakeholder_request = self.stakeholder_request()
-        if not selectors.may_see_attachments(self.request.user, stakeholder_request):
-            raise Http404("No attachments to show.")
+        stakeholder_request = access.access_attachments(self.request.user, self.product, self.kwargs["number"])
         return selectors.attachments_of(stakeholder_request)
 
     @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentSerializer(many=True)})
     def create(self, request, *args, **kwargs):
-        stakeholder_request = self.stakeholder_request()
-        if not selectors.may_see_attachments(request.user, stakeholder_request):
-            raise PermissionDenied("Only the requester and the product team can attach files.")
+        stakeholder_request = access.access_attachments(request.user, self.product, self.kwargs["number"], adding=True)
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         added = services.attachments_add(
@@ -275,8 +260,7 @@ class InboxView(ListWithDeliveriesMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return StakeholderRequest.objects.none()
-        if not product_ids_where(self.request.user, Action.VIEW_TRIAGE_INBOX):
-            raise PermissionDenied("The triage inbox is for product managers and scrum masters.")
+        access.require_inbox(self.request.user)
         query = InboxQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return selectors.inbox(self.request.user, query.validated_data["state"])
@@ -307,9 +291,7 @@ class NotificationPreferenceView(generics.RetrieveUpdateAPIView):
     http_method_names = ["get", "put", "patch", "head", "options"]
 
     def get_object(self):
-        return NotificationPreference.objects.filter(user=self.request.user).first() or NotificationPreference(
-            user=self.request.user
-        )
+        return selectors.notification_preference(self.request.user)
 
     def perform_update(self, serializer):
         # A PATCH may leave the setting out: it keeps its current value.

@@ -6,6 +6,7 @@ class RequestsConfig(AppConfig):
 
     def ready(self):
         from apps.backlog import events
+        from apps.requests import tasks  # noqa: F401 -- registers the tasks services queue by name (apps.core.queue)
         from apps.requests.services import on_backlog_status_change
 
         # A request is delivered when its backlog item is done.

@@ -35,7 +35,7 @@ def allowed_extensions() -> str:
     return ", ".join(sorted(ext.lstrip(".") for ext in TYPES))
 
 
-def check_upload(upload) -> tuple[str, FileType]:
+def accepted_type(upload) -> tuple[str, FileType]:
     """The upload's extension and type, or a ValidationError saying what is wrong."""
     name = PurePath(upload.name or "").name
     extension = PurePath(name).suffix.lower()

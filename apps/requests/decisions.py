@@ -1,5 +1,8 @@
 """The PM's triage decisions by name, with the input each takes. Pages pair
-them with forms, the API with serializers; both end in the same services."""
+them with forms, the API with serializers; both end in the same services.
+The request comes through the door (apps.requests.access) already checked;
+what a decision names (a backlog item, the request to keep) is looked up here
+within the request's product, and a name that finds nothing is a form error."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,14 +10,20 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from apps.backlog.models import BacklogItem
-from apps.requests import forms, services
+from apps.core.http import as_id
+from apps.requests import access, forms, services
 from apps.requests.models import StakeholderRequest
 
 
 def accept(*, actor, stakeholder_request, version=None, backlog_item=None, note=""):
     item = None
     if backlog_item:
-        item = BacklogItem.objects.filter(product_id=stakeholder_request.product_id, number=backlog_item).first()
+        number = as_id(backlog_item)
+        item = (
+            None
+            if number is None
+            else BacklogItem.objects.filter(product_id=stakeholder_request.product_id, number=number).first()
+        )
         if item is None:
             raise ValidationError({"backlog_item": f"There is no item #{backlog_item} in this product's backlog."})
     return services.request_accept(
@@ -29,7 +38,13 @@ def decline(*, actor, stakeholder_request, reason, version=None):
 
 
 def merge(*, actor, stakeholder_request, into, note="", version=None):
-    kept = StakeholderRequest.objects.filter(product_id=stakeholder_request.product_id, number=into).first()
+    """Merge into request `into` (a number), found among the requests the PM may read."""
+    number = as_id(into)
+    kept = (
+        None
+        if number is None
+        else access.visible_requests(actor, stakeholder_request.product).filter(number=number).first()
+    )
     if kept is None:
         raise ValidationError({"into": f"There is no request R-{into} in this product."})
     return services.request_merge(
@@ -57,7 +72,8 @@ class Decision:
     button: str
 
 
-DECISIONS = {
+# The decisions a PM takes in triage, by the name in their URL (page and API).
+TRIAGE_DECISIONS = {
     "accept": Decision(forms.AcceptForm, accept, "Accept into the backlog", "Accept"),
     "decline": Decision(forms.DeclineForm, decline, "Decline", "Decline"),
     "merge": Decision(forms.MergeForm, merge, "Merge as duplicate", "Merge"),
@@ -70,7 +86,7 @@ def confirmation(decision: str, stakeholder_request: StakeholderRequest) -> str:
     reference = stakeholder_request.reference
     if decision == "accept":
         return f"{reference} accepted; backlog item {stakeholder_request.backlog_item} is linked to it."
-    if decision == "merge":
+    if decision == "merge" and stakeholder_request.duplicate_of is not None:
         return f"{reference} merged into {stakeholder_request.duplicate_of.reference}; votes and watchers moved."
     if decision == "snooze":
         return f"{reference} snoozed until {stakeholder_request.snoozed_until:%d %b %Y}."
@@ -82,12 +98,12 @@ def panels(stakeholder_request: StakeholderRequest, bound: dict) -> list[dict]:
     submitted one from `bound` when it was refused, else a blank one)."""
     if not stakeholder_request.is_open:
         return []
-    names = [name for name in DECISIONS if name != "snooze" or stakeholder_request.status == "new"]
+    names = [name for name in TRIAGE_DECISIONS if name != "snooze" or stakeholder_request.status == "new"]
     return [
         {
             "name": name,
-            "decision": DECISIONS[name],
-            "form": bound.get(name) or DECISIONS[name].form(initial={"version": stakeholder_request.version}),
+            "decision": TRIAGE_DECISIONS[name],
+            "form": bound.get(name) or TRIAGE_DECISIONS[name].form(initial={"version": stakeholder_request.version}),
         }
         for name in names
     ]

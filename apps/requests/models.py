@@ -5,6 +5,8 @@ outbox of emails those decisions cause."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 DEFAULT_RESPONSE_TARGET_DAYS = 5
@@ -22,6 +24,25 @@ SUBMITTED_FIELDS = [
     "needed_by",
     "visibility",
 ]
+
+
+class StakeholderRequestQuerySet(models.QuerySet):
+    def with_vote_count(self) -> "StakeholderRequestQuerySet":
+        """Votes per request as a correlated subquery: unlike a join with GROUP BY,
+        it is computed only for the rows of the page, however many match."""
+        votes = Vote.objects.filter(request=OuterRef("pk")).order_by().values("request").annotate(n=Count("pk"))
+        return self.annotate(vote_count=Coalesce(Subquery(votes.values("n"), output_field=IntegerField()), 0))
+
+    def as_seen_by(self, user) -> "StakeholderRequestQuerySet":
+        """Adds vote_count, has_voted and is_watching for `user`, and the joins every page and list shows."""
+        return (
+            self.select_related("product", "requester", "backlog_item", "duplicate_of")
+            .with_vote_count()
+            .annotate(
+                has_voted=Exists(Vote.objects.filter(request=OuterRef("pk"), user=user)),
+                is_watching=Exists(Watcher.objects.filter(request=OuterRef("pk"), user=user)),
+            )
+        )
 
 
 class StakeholderRequest(models.Model):
@@ -84,6 +105,8 @@ class StakeholderRequest(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     # Incremented by every triage change; a decision based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+
+    objects = StakeholderRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["product_id", "-created_at"]

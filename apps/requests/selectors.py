@@ -1,85 +1,37 @@
 """Reads about stakeholder requests that pages and the API share.
 
-Everything a person may see goes through `visible_requests`: the product team
-sees every request; other members see their own and the product's public
-ones. Lists, searches, counts, filters and suggestions all start from it, so
-none of them can reveal a request the person may not open.
+They start from the list filters of apps.requests.access (who may read which
+request is decided there, once), and add the joins and counts the pages show,
+so none of them can reveal a request the person may not open.
 """
 
 import re
 from difflib import SequenceMatcher
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from apps.accounts.permissions import Action, can, product_ids_where, require
-from apps.products.access import get_product
-from apps.requests import sla
+from apps.requests import access, sla
 from apps.requests.models import (
     DEFAULT_RESPONSE_TARGET_DAYS,
     Attachment,
     Comment,
+    NotificationPreference,
     RequestEvent,
     StakeholderRequest,
     TriageSettings,
-    Vote,
-    Watcher,
 )
 
 Status = StakeholderRequest.Status
 
 
-def visible_requests(user, product) -> QuerySet[StakeholderRequest]:
-    requests = StakeholderRequest.objects.filter(product=product)
-    if can(user, Action.VIEW_REQUEST_INTERNALS, product):
-        return requests
-    if not can(user, Action.VIEW_REQUESTS, product):
-        return requests.none()
-    return requests.filter(Q(requester=user) | Q(visibility=StakeholderRequest.Visibility.PUBLIC))
-
-
-def vote_count() -> Coalesce:
-    """Votes per request as a correlated subquery: unlike a join with GROUP BY,
-    it is computed only for the rows of the page, however many match."""
-    votes = Vote.objects.filter(request=OuterRef("pk")).order_by().values("request").annotate(n=Count("pk"))
-    return Coalesce(Subquery(votes.values("n"), output_field=IntegerField()), 0)
-
-
-def with_viewer_state(requests: QuerySet, user) -> QuerySet[StakeholderRequest]:
-    """Adds vote_count, has_voted and is_watching, and the joins every list shows."""
-    return requests.select_related("product", "requester", "backlog_item", "duplicate_of").annotate(
-        vote_count=vote_count(),
-        has_voted=Exists(Vote.objects.filter(request=OuterRef("pk"), user=user)),
-        is_watching=Exists(Watcher.objects.filter(request=OuterRef("pk"), user=user)),
-    )
-
-
 def request_list(user, product) -> QuerySet[StakeholderRequest]:
-    return with_viewer_state(visible_requests(user, product), user).order_by("-created_at", "-pk")
+    return access.visible_requests(user, product).as_seen_by(user).order_by("-created_at", "-pk")
 
 
 def my_requests(user) -> QuerySet[StakeholderRequest]:
     """Across the user's products: requests they raised or watch (and may still see)."""
-    member_of = product_ids_where(user, Action.VIEW_REQUESTS)
-    team_of = product_ids_where(user, Action.VIEW_REQUEST_INTERNALS)
-    may_see = Q(requester=user) | Q(visibility=StakeholderRequest.Visibility.PUBLIC) | Q(product_id__in=team_of)
-    mine_or_watched = Q(requester=user) | Q(pk__in=Watcher.objects.filter(user=user).values("request_id"))
-    requests = StakeholderRequest.objects.filter(mine_or_watched, may_see, product_id__in=member_of)
-    return with_viewer_state(requests, user).order_by("-updated_at", "-pk")
-
-
-def get_request(user, product_slug: str, number: int, action: Action = Action.VIEW_REQUESTS) -> StakeholderRequest:
-    """The request, if the user may see it and do `action` in its product:
-    404 for non-members and for requests hidden from them, 403 for a missing right."""
-    product = get_product(user, product_slug, Action.VIEW_REQUESTS)
-    stakeholder_request = with_viewer_state(visible_requests(user, product), user).filter(number=number).first()
-    if stakeholder_request is None:
-        raise Http404("No such request.")
-    require(user, action, product)
-    stakeholder_request.product = product  # keeps viewer_role for templates
-    return stakeholder_request
+    return access.followed_requests(user).as_seen_by(user).order_by("-updated_at", "-pk")
 
 
 def requests_from_item(item) -> QuerySet[StakeholderRequest]:
@@ -95,12 +47,9 @@ def internal_notes(stakeholder_request: StakeholderRequest) -> QuerySet[Comment]
     return stakeholder_request.comments.filter(internal=True).select_related("author")
 
 
-def comments_for(user, stakeholder_request: StakeholderRequest) -> QuerySet[Comment]:
-    """The public thread, plus internal notes for the product team."""
-    comments = stakeholder_request.comments.select_related("author")
-    if not can(user, Action.VIEW_REQUEST_INTERNALS, stakeholder_request.product_id):
-        comments = comments.filter(internal=False)
-    return comments
+def duplicates_of(stakeholder_request: StakeholderRequest) -> QuerySet[StakeholderRequest]:
+    """The requests merged into this one, for the team's view of it."""
+    return stakeholder_request.duplicates.all()
 
 
 def history(stakeholder_request: StakeholderRequest) -> QuerySet[RequestEvent]:
@@ -111,12 +60,9 @@ def attachments_of(stakeholder_request: StakeholderRequest) -> QuerySet[Attachme
     return stakeholder_request.attachments.select_related("uploaded_by")
 
 
-def may_see_attachments(user, stakeholder_request: StakeholderRequest) -> bool:
-    """Files are the requester's and the team's: other members see the public
-    request but not what was attached to it."""
-    return stakeholder_request.requester_id == user.pk or can(
-        user, Action.VIEW_REQUEST_INTERNALS, stakeholder_request.product_id
-    )
+def notification_preference(user) -> NotificationPreference:
+    """The person's choice about request emails (an unsaved default when they never chose)."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
 
 
 def timeline(stakeholder_request: StakeholderRequest) -> list[dict]:
@@ -144,7 +90,7 @@ def inbox(user, state: str = InboxState.TRIAGE) -> QuerySet[StakeholderRequest]:
     """Undecided requests of the products whose inbox the user may see, oldest first.
     A snoozed request is back in "to triage" from its snooze date on."""
     today = timezone.localdate()
-    requests = StakeholderRequest.objects.filter(product_id__in=product_ids_where(user, Action.VIEW_TRIAGE_INBOX))
+    requests = access.inbox_requests(user)
     awake = Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
     if state == InboxState.WAITING:
         requests = requests.filter(status=Status.NEEDS_INFO)
@@ -154,7 +100,7 @@ def inbox(user, state: str = InboxState.TRIAGE) -> QuerySet[StakeholderRequest]:
         requests = requests.filter(awake, status=Status.NEW)
     return (
         requests.select_related("product", "product__triage_settings", "requester")
-        .annotate(vote_count=vote_count())
+        .with_vote_count()
         .order_by("created_at", "pk")
     )
 
@@ -224,7 +170,8 @@ def similar_requests(user, product, text: str, *, limit: int = 5) -> list[Stakeh
     for word in words:
         matches_a_word |= Q(title__icontains=word) | Q(problem__icontains=word)
     candidates = list(
-        with_viewer_state(visible_requests(user, product), user)
+        access.visible_requests(user, product)
+        .as_seen_by(user)
         .exclude(status=Status.DUPLICATE)
         .filter(matches_a_word)
         .order_by("-created_at")[:SIMILAR_CANDIDATES]

@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:number>/comments/", views.comment_add, name="comment-add"),
     path("<int:number>/attachments/", views.attachments_add, name="attachments-add"),
     path("<int:number>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
-    *(path(f"<int:number>/{change}/", views.voice, {"change": change}, name=change) for change in views.VOICE_CHANGES),
+    *(
+        path(f"<int:number>/{change}/", views.vote_or_watch, {"change": change}, name=change)
+        for change in views.VOTE_AND_WATCH_CHANGES
+    ),
     path("<int:number>/triage/<str:decision>/", views.triage, name="triage"),
 ]

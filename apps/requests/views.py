@@ -1,23 +1,24 @@
 """Pages for stakeholder requests: submitting, following, discussing and triaging.
 
-Thin views: access through selectors.get_request / apps.accounts.permissions,
-changes through services, htmx requests get a named fragment of the same template.
+Thin views: the product through apps.products.access, the request and what
+hangs off it through apps.requests.access, changes through services inside
+`errors_on(form)` (or `flash_errors` for a button); htmx requests get a named
+fragment of the same template (apps.core.http.page).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from apps.accounts.permissions import Action, can, product_ids_where
-from apps.core.exceptions import Conflict
-from apps.core.forms import add_service_errors
+from apps.accounts.permissions import Action, allows
+from apps.core.forms import error_text, errors_on, form_status
+from apps.core.http import flash_errors, page, posted
 from apps.products.access import get_product
-from apps.requests import decisions, selectors, services
+from apps.requests import access, decisions, selectors, services
 from apps.requests.delivery import expected_deliveries
 from apps.requests.filters import InboxFilter, RequestFilter
 from apps.requests.forms import (
@@ -27,10 +28,29 @@ from apps.requests.forms import (
     SubmitForm,
     TriageSettingsForm,
 )
-from apps.requests.models import Attachment, NotificationPreference, TriageSettings
+from apps.requests.models import TriageSettings
 
 PAGE_SIZE = 50
-VOICE_CHANGES = ("vote", "unvote", "watch", "unwatch")
+
+
+def _vote(*, actor, stakeholder_request):
+    services.vote_add(actor=actor, stakeholder_request=stakeholder_request)
+
+
+def _unvote(*, actor, stakeholder_request):
+    services.vote_remove(actor=actor, stakeholder_request=stakeholder_request)
+
+
+def _watch(*, actor, stakeholder_request):
+    services.watch_set(actor=actor, stakeholder_request=stakeholder_request, watching=True)
+
+
+def _unwatch(*, actor, stakeholder_request):
+    services.watch_set(actor=actor, stakeholder_request=stakeholder_request, watching=False)
+
+
+# The +1 and watch buttons, by the name in their URL.
+VOTE_AND_WATCH_CHANGES = {"vote": _vote, "unvote": _unvote, "watch": _watch, "unwatch": _unwatch}
 
 
 # --- Product pages ---------------------------------------------------------------
@@ -40,42 +60,37 @@ VOICE_CHANGES = ("vote", "unvote", "watch", "unwatch")
 def request_list(request, product_slug):
     product = get_product(request.user, product_slug, Action.VIEW_REQUESTS)
     filterset = RequestFilter(request.GET, queryset=selectors.request_list(request.user, product), request=request)
-    page = _page_with_deliveries(request, filterset.qs)
-    context = {"product": product, "filter": filterset, "page": page}
-    if can(request.user, Action.TRIAGE_REQUESTS, product):
+    context = {"product": product, "filter": filterset, "page": _page_with_deliveries(request, filterset.qs)}
+    if allows(product.viewer_role, Action.TRIAGE_REQUESTS):
         context["settings_form"] = TriageSettingsForm(
             instance=TriageSettings(product=product, response_target_days=selectors.response_target_days(product))
         )
-    template = "requests/request_list.html#results" if request.htmx else "requests/request_list.html"
-    return TemplateResponse(request, template, context)
+    return page(request, "requests/request_list.html", context, fragment="results")
 
 
 @login_required
 def request_submit(request, product_slug):
     product = get_product(request.user, product_slug, Action.SUBMIT_REQUEST)
-    posted = request.method == "POST"
-    form = SubmitForm(request.POST if posted else None, request.FILES if posted else None)
-    status = 200
-    if posted:
-        status = 400
-        if form.is_valid():
-            fields = dict(form.cleaned_data)
-            files = fields.pop("attachments")
-            try:
+    form = SubmitForm(posted(request), request.FILES if request.method == "POST" else None)
+    status = None
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        files = fields.pop("attachments")
+        try:
+            with errors_on(form):
                 stakeholder_request = services.request_submit(
                     actor=request.user, product=product, attachments=files, **fields
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except services.SubmissionRateLimited as exc:
-                form.add_error(None, str(exc))
-                status = 429
-            else:
                 messages.success(
                     request, f"Thank you: {stakeholder_request.reference} is in the product manager's inbox."
                 )
                 return redirect(stakeholder_request)
-    return TemplateResponse(request, "requests/request_form.html", {"product": product, "form": form}, status=status)
+        except services.SubmissionRateLimited as exc:
+            form.add_error(None, str(exc))
+            status = 429
+    return TemplateResponse(
+        request, "requests/request_form.html", {"product": product, "form": form}, status=status or form_status(form)
+    )
 
 
 @login_required
@@ -90,37 +105,28 @@ def similar(request, product_slug):
 
 @login_required
 def request_detail(request, product_slug, number):
-    stakeholder_request = selectors.get_request(request.user, product_slug, number)
+    product = get_product(request.user, product_slug, Action.VIEW_REQUESTS)
+    stakeholder_request = access.access_request(request.user, product, number)
     return TemplateResponse(request, "requests/request_detail.html", _detail_context(request, stakeholder_request))
 
 
 @login_required
 @require_POST
-def voice(request, product_slug, number, change):
-    """+1 / watch buttons: "vote", "unvote", "watch" or "unwatch"."""
-    stakeholder_request = selectors.get_request(request.user, product_slug, number)
-    actor = request.user
-    try:
-        if change == "vote":
-            services.vote_add(actor=actor, stakeholder_request=stakeholder_request)
-        elif change == "unvote":
-            services.vote_remove(actor=actor, stakeholder_request=stakeholder_request)
-        else:
-            services.watch_set(actor=actor, stakeholder_request=stakeholder_request, watching=change == "watch")
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
-    else:
-        error = ""
+def vote_or_watch(request, product_slug, number, change):
+    """The +1 and watch buttons: "vote", "unvote", "watch" or "unwatch". A
+    refusal is a message on the page, or for htmx in the page's message area
+    (apps.core.middleware)."""
+    product = get_product(request.user, product_slug, Action.VIEW_REQUESTS)
+    stakeholder_request = access.access_request(request.user, product, number)
+    change_votes = VOTE_AND_WATCH_CHANGES[change]
     if not request.htmx:
-        if error:
-            messages.error(request, error)
+        with flash_errors(request):
+            change_votes(actor=request.user, stakeholder_request=stakeholder_request)
         return redirect(stakeholder_request)
-    fresh = selectors.get_request(request.user, product_slug, number)
+    change_votes(actor=request.user, stakeholder_request=stakeholder_request)
+    fresh = access.access_request(request.user, product, number)
     return TemplateResponse(
-        request,
-        "requests/request_detail.html#voice",
-        {"stakeholder_request": fresh, "product": fresh.product, "voice_error": error},
-        status=400 if error else 200,
+        request, "requests/request_detail.html#votes", {"stakeholder_request": fresh, "product": product}
     )
 
 
@@ -128,20 +134,17 @@ def voice(request, product_slug, number, change):
 @require_POST
 def comment_add(request, product_slug, number):
     internal = request.POST.get("internal") == "1"
-    action = Action.VIEW_REQUEST_INTERNALS if internal else Action.VIEW_REQUESTS
-    stakeholder_request = selectors.get_request(request.user, product_slug, number, action)
+    product = get_product(request.user, product_slug, Action.VIEW_REQUESTS)
+    stakeholder_request = access.access_comments(request.user, product, number, internal=internal)
     form = CommentForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.comment_add(
                 actor=request.user,
                 stakeholder_request=stakeholder_request,
                 body=form.cleaned_data["body"],
                 internal=internal,
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, "Internal note added." if internal else "Comment added.")
             return redirect(stakeholder_request)
     key = "note_form" if internal else "comment_form"
@@ -149,42 +152,36 @@ def comment_add(request, product_slug, number):
         request,
         "requests/request_detail.html",
         _detail_context(request, stakeholder_request, **{key: form}),
-        status=400,
+        status=form_status(form),
     )
 
 
 @login_required
 @require_POST
 def attachments_add(request, product_slug, number):
-    stakeholder_request = selectors.get_request(request.user, product_slug, number)
-    if not selectors.may_see_attachments(request.user, stakeholder_request):
-        raise PermissionDenied("Only the requester and the product team can attach files.")
+    product = get_product(request.user, product_slug, Action.VIEW_REQUESTS)
+    stakeholder_request = access.access_attachments(request.user, product, number, adding=True)
     form = AttachmentsForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with errors_on(form):
             added = services.attachments_add(
                 actor=request.user, stakeholder_request=stakeholder_request, files=form.cleaned_data["attachments"]
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"Attached {len(added)} file{'s' if len(added) != 1 else ''}.")
             return redirect(stakeholder_request)
     return TemplateResponse(
         request,
         "requests/request_detail.html",
         _detail_context(request, stakeholder_request, attachments_form=form),
-        status=400,
+        status=form_status(form),
     )
 
 
 @login_required
 def attachment_download(request, product_slug, number, attachment_id):
     """The only way to an uploaded file: it is never under a public URL."""
-    stakeholder_request = selectors.get_request(request.user, product_slug, number)
-    if not selectors.may_see_attachments(request.user, stakeholder_request):
-        raise Http404("No such attachment.")
-    attachment = get_object_or_404(Attachment, request=stakeholder_request, pk=attachment_id)
+    product = get_product(request.user, product_slug, Action.VIEW_REQUESTS)
+    attachment = access.access_attachment(request.user, product, number, attachment_id)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -199,30 +196,25 @@ def attachment_download(request, product_slug, number, attachment_id):
 @login_required
 @require_POST
 def triage(request, product_slug, number, decision):
-    """The PM's decisions: accept, decline, merge, ask (for info), snooze."""
-    if decision not in decisions.DECISIONS:
+    """The PM's decisions: accept, decline, merge, ask (for info), snooze.
+    A decision based on an outdated version is a 409 with the form shown again."""
+    if decision not in decisions.TRIAGE_DECISIONS:
         raise Http404("No such decision.")
-    stakeholder_request = selectors.get_request(request.user, product_slug, number, Action.TRIAGE_REQUESTS)
-    form = decisions.DECISIONS[decision].form(request.POST)
-    status = 400
+    product = get_product(request.user, product_slug, Action.VIEW_REQUESTS)
+    stakeholder_request = access.access_request(request.user, product, number, Action.TRIAGE_REQUESTS)
+    form = decisions.TRIAGE_DECISIONS[decision].form(request.POST)
     if form.is_valid():
-        try:
-            done = decisions.DECISIONS[decision].decide(
+        with errors_on(form):
+            done = decisions.TRIAGE_DECISIONS[decision].decide(
                 actor=request.user, stakeholder_request=stakeholder_request, **form.cleaned_data
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, str(exc))
-            status = 409
-        else:
             messages.success(request, decisions.confirmation(decision, done))
             return redirect(done)
     return TemplateResponse(
         request,
         "requests/request_detail.html",
         _detail_context(request, stakeholder_request, decision_forms={decision: form}),
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -232,93 +224,83 @@ def triage_settings(request, product_slug):
     product = get_product(request.user, product_slug, Action.TRIAGE_REQUESTS)
     form = TriageSettingsForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_errors(request):
             services.triage_settings_set(actor=request.user, product=product, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(request, "Service level saved.")
     else:
-        messages.error(request, "The target must be a whole number of working days between 1 and 60.")
+        messages.error(request, error_text(form))
     return redirect("requests:list", product.slug)
 
 
-# --- Pages across products ---------------------------------------------------------
+# --- Pages across products (no single product: their own checks) ---------------------
 
 
 @login_required
 def inbox(request):
-    if not product_ids_where(request.user, Action.VIEW_TRIAGE_INBOX):
-        raise PermissionDenied("The triage inbox is for product managers and scrum masters.")
+    access.require_inbox(request.user)
     state = selectors.InboxState.of(request.GET.get("state"))
     filterset = InboxFilter(request.GET, queryset=selectors.inbox(request.user, state), request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.flag_service_levels(page.object_list)
+    requests_page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    requests_page.object_list = selectors.flag_service_levels(requests_page.object_list)
     context = {
         "filter": filterset,
-        "page": page,
+        "page": requests_page,
         "state": state,
         "state_param": [("state", state)],
         "states": selectors.InboxState.choices,
     }
-    template = "requests/inbox.html#results" if request.htmx else "requests/inbox.html"
-    return TemplateResponse(request, template, context)
+    return page(request, "requests/inbox.html", context, fragment="results")
 
 
 @login_required
 def my_requests(request):
-    page = _page_with_deliveries(request, selectors.my_requests(request.user))
-    return TemplateResponse(request, "requests/my_requests.html", {"page": page})
+    requests_page = _page_with_deliveries(request, selectors.my_requests(request.user))
+    return TemplateResponse(request, "requests/my_requests.html", {"page": requests_page})
 
 
 @login_required
 def notification_settings(request):
-    preference = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(
-        user=request.user
-    )
-    form = NotificationPreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
+    preference = selectors.notification_preference(request.user)
+    form = NotificationPreferenceForm(posted(request), instance=preference)
     if request.method == "POST" and form.is_valid():
-        services.notification_preference_set(actor=request.user, **form.cleaned_data)
-        messages.success(request, "Your email setting is saved.")
-        return redirect("requests_overview:notification-settings")
-    return TemplateResponse(request, "requests/notification_settings.html", {"form": form})
+        with errors_on(form):
+            services.notification_preference_set(actor=request.user, **form.cleaned_data)
+            messages.success(request, "Your email setting is saved.")
+            return redirect("requests_overview:notification-settings")
+    return TemplateResponse(request, "requests/notification_settings.html", {"form": form}, status=form_status(form))
 
 
 # --- Helpers -----------------------------------------------------------------------
 
 
 def _page_with_deliveries(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    deliveries = expected_deliveries(page.object_list)
-    for stakeholder_request in page.object_list:
+    requests_page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    requests_page.object_list = list(requests_page.object_list)
+    deliveries = expected_deliveries(requests_page.object_list)
+    for stakeholder_request in requests_page.object_list:
         stakeholder_request.delivery = deliveries.get(stakeholder_request.pk)
-    return page
+    return requests_page
 
 
 def _detail_context(request, stakeholder_request, decision_forms=None, **forms) -> dict:
-    user = request.user
-    product = stakeholder_request.product
-    team = can(user, Action.VIEW_REQUEST_INTERNALS, product)
-    may_triage = can(user, Action.TRIAGE_REQUESTS, product)
+    role = stakeholder_request.product.viewer_role
     context = {
         "stakeholder_request": stakeholder_request,
-        "product": product,
-        "team": team,
+        "product": stakeholder_request.product,
         "delivery": expected_deliveries([stakeholder_request]).get(stakeholder_request.pk),
         "timeline": selectors.timeline(stakeholder_request),
         "comment_form": CommentForm(),
-        "may_attach": selectors.may_see_attachments(user, stakeholder_request),
+        # A rule about this request's row (its requester), not about a role.
+        "sees_attachments": access.may_see_attachments(request.user, stakeholder_request),
+        "decision_panels": decisions.panels(stakeholder_request, decision_forms or {}),
     }
-    if context["may_attach"]:
+    if context["sees_attachments"]:
         context["attachments"] = selectors.attachments_of(stakeholder_request)
         context["attachments_form"] = AttachmentsForm()
-    if team:
+    if allows(role, Action.VIEW_REQUEST_INTERNALS):
         context["notes"] = selectors.internal_notes(stakeholder_request)
         context["note_form"] = CommentForm()
         context["service_level"] = selectors.service_level(stakeholder_request)
-        context["duplicates"] = stakeholder_request.duplicates.all()
-    if may_triage:
-        context["decision_panels"] = decisions.panels(stakeholder_request, decision_forms or {})
+        context["duplicates"] = selectors.duplicates_of(stakeholder_request)
     context.update(forms)
     return context

@@ -16,7 +16,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Statuses that end triage: reaching one records the time to decision.
-DECISIONS = frozenset({Status.ACCEPTED, Status.DECLINED, Status.DUPLICATE})
+DECIDED_STATUSES = frozenset({Status.ACCEPTED, Status.DECLINED, Status.DUPLICATE})
 
 
 def can_move(current: str, target: str) -> bool:

@@ -165,6 +165,7 @@ def test_markdown_in_a_request_is_sanitised(browser_client, stakeholder, product
     response = browser_client.as_user(stakeholder).get(url(product, "1/"))
     assertNotContains(response, "<script>alert(1)")
     assertNotContains(response, "javascript:alert")
+    assertContains(response, '<a rel="noopener noreferrer nofollow">x</a>', count=1)
 
 
 def test_similar_requests_are_suggested_only_among_those_the_person_may_see(
@@ -456,3 +457,24 @@ def test_stakeholders_never_read_the_linked_backlog_item_in_delivery_notes(
     for person in (stakeholder, reader):
         assertNotContains(browser_client.as_user(person).get(new_request.get_absolute_url()), "leaky churn")
     assert mail.outbox and not any("leaky churn" in email.body for email in mail.outbox)
+
+
+def test_a_decision_on_a_page_opened_before_another_change_answers_409_with_a_message(
+    browser_client, pm, product, new_request, django_capture_on_commit_callbacks
+):
+    client = browser_client.as_user(pm)
+    opened = client.get(new_request.get_absolute_url())
+    version = opened.context["decision_panels"][0]["form"].initial["version"]
+    services.request_snooze(  # someone else, meanwhile
+        actor=pm, stakeholder_request=new_request, until=timezone.localdate() + timedelta(days=3)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(product, f"{new_request.number}/triage/decline/"), {"reason": "Not now.", "version": version}
+        )
+    assertContains(response, "was changed by someone else since you opened it", status_code=409)
+    assertContains(response, "Reload to see the change", status_code=409)
+    assertContains(response, "Not now.", status_code=409)  # the decision form is shown again, as typed
+    new_request.refresh_from_db()
+    assert (new_request.status, new_request.decision_note) == (Status.NEW, "")
+    assert not new_request.events.exists() and not mail.outbox
