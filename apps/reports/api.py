@@ -4,17 +4,17 @@ No endpoint lists responses or who answered: the API offers the same
 aggregated snapshot as the report page and nothing below it.
 """
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.permissions import Action
-from apps.core.exceptions import Conflict
 from apps.products.access import ProductScopedMixin, get_product
-from apps.reports import selectors, services, tasks
+from apps.reports import selectors, services
+from apps.reports.access import access_report, access_round, access_survey
 from apps.reports.filters import HappinessReportFilter, SurveyRoundFilter
 from apps.reports.models import HappinessReport, Survey, SurveyRound
 from apps.reports.serializers import (
@@ -47,29 +47,35 @@ class SurveyViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
             return Survey.objects.none()
         return selectors.surveys_of(self.product)
 
+    def get_object(self) -> Survey:
+        return access_survey(self.request.user, self.product, self.kwargs["pk"], self.required_action)
+
     @extend_schema(request=SurveyInputSerializer, responses={201: SurveySerializer})
     def create(self, request, *args, **kwargs):
         data = _valid(SurveyInputSerializer, request.data)
         survey = services.survey_create(actor=request.user, product=self.product, **data)
-        return Response(SurveySerializer(selectors.survey_of(self.product, survey.pk)).data, status=201)
+        return Response(SurveySerializer(self._survey(survey.pk)).data, status=201)
 
     @extend_schema(request=SurveyUpdateSerializer, responses=SurveySerializer)
     def partial_update(self, request, *args, **kwargs):
         survey = self.get_object()
         data = _valid(SurveyUpdateSerializer, request.data, partial=True)
         if "version" not in data:
-            return Response({"version": ["Send the version you edited."]}, status=400)
+            raise ValidationError({"version": ["Send the version you edited."]})
         services.survey_update(actor=request.user, survey=survey, expected_version=data.pop("version"), **data)
-        return Response(SurveySerializer(selectors.survey_of(self.product, survey.pk)).data)
+        return Response(SurveySerializer(self._survey(survey.pk)).data)
 
     @extend_schema(request=None, responses={201: SurveyRoundSerializer})
     @action(detail=True, methods=["post"], url_path="open-round")
     def open_round(self, request, *args, **kwargs):
         """Open the next round now (the schedule's next run then finds it open and does nothing)."""
-        round_ = services.round_open(survey=self.get_object(), actor=request.user)
-        if round_ is None:
-            raise Conflict("A round of this survey is already open.")
-        return Response(SurveyRoundSerializer(selectors.round_of(self.product, round_.pk)).data, status=201)
+        round_ = services.round_open_now(survey=self.get_object(), actor=request.user)
+        opened = access_round(request.user, self.product, round_.pk, self.required_action)
+        return Response(SurveyRoundSerializer(opened).data, status=201)
+
+    def _survey(self, survey_id: int) -> Survey:
+        """The survey as the list shows it (schedule, open rounds), after a change."""
+        return access_survey(self.request.user, self.product, survey_id, self.required_action)
 
 
 class SurveyRoundViewSet(ProductScopedMixin, viewsets.ReadOnlyModelViewSet):
@@ -86,14 +92,16 @@ class SurveyRoundViewSet(ProductScopedMixin, viewsets.ReadOnlyModelViewSet):
             return SurveyRound.objects.none()
         return selectors.rounds_of(self.product)
 
+    def get_object(self) -> SurveyRound:
+        return access_round(self.request.user, self.product, self.kwargs["pk"], self.required_action)
+
     @extend_schema(request=None, responses=SurveyRoundSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, *args, **kwargs):
         """Close the round now; its report is built in the background."""
         round_ = self.get_object()
-        if not services.round_close(round_=round_, actor=request.user):
-            raise Conflict(f"Round {round_.number} is already closed.")
-        return Response(SurveyRoundSerializer(self.get_queryset().get(pk=round_.pk)).data)
+        services.round_close_now(round_=round_, actor=request.user)
+        return Response(SurveyRoundSerializer(self.get_object()).data)
 
 
 class HappinessReportViewSet(ProductScopedMixin, viewsets.ReadOnlyModelViewSet):
@@ -110,6 +118,9 @@ class HappinessReportViewSet(ProductScopedMixin, viewsets.ReadOnlyModelViewSet):
             return HappinessReport.objects.none()
         return selectors.reports_of(self.product)
 
+    def get_object(self) -> HappinessReport:
+        return access_report(self.request.user, self.product, self.kwargs["pk"], self.required_action)
+
     def get_serializer_class(self):
         return HappinessReportSummarySerializer if self.action == "list" else HappinessReportSerializer
 
@@ -117,8 +128,7 @@ class HappinessReportViewSet(ProductScopedMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def rebuild(self, request, *args, **kwargs):
         """Rebuild the snapshot in the background; an unchanged one is not emailed again."""
-        round_id = self.get_object().round_id
-        transaction.on_commit(lambda: tasks.build_report.delay(round_id))
+        services.report_rebuild(actor=request.user, round_=self.get_object().round)
         return Response(status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=ReportActionsSerializer, responses=HappinessReportSerializer)
@@ -126,14 +136,14 @@ class HappinessReportViewSet(ProductScopedMixin, viewsets.ReadOnlyModelViewSet):
     def actions(self, request, *args, **kwargs):
         """Set "what we will do about it": a note and the backlog items (by number) that deliver it."""
         data = _valid(ReportActionsSerializer, request.data)
-        report = services.report_actions_set(
+        services.report_actions_set(
             actor=request.user,
             report=self.get_object(),
             note=data["note"],
             item_numbers=data["items"],
             expected_version=data["actions_version"],
         )
-        return Response(HappinessReportSerializer(self.get_queryset().get(pk=report.pk)).data)
+        return Response(HappinessReportSerializer(self.get_object()).data)
 
 
 class ReportSubscriptionView(APIView):

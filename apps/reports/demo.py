@@ -72,7 +72,7 @@ def _seed_product(product, pm: User) -> None:
     services.subscription_set(actor=pm, product=product, subscribed=True)
     previous = None
     for number, answers in enumerate(ANSWERS, start=1):
-        round_ = services.round_open(survey=survey, actor=pm)
+        round_ = services.round_open_now(survey=survey, actor=pm)
         for invitation, (happiness, recommend, rated, liked, improve) in zip(
             round_.invitations.order_by("pk"), answers, strict=False
         ):
@@ -84,7 +84,7 @@ def _seed_product(product, pm: User) -> None:
                 liked=liked,
                 improve=improve,
             )
-        services.round_close(round_=round_, actor=pm)
+        services.round_close_now(round_=round_, actor=pm)
         # Demo history: move the round back in time (8 weeks apart, the last
         # one closed two weeks ago) as if it had run on schedule.
         opened = now - timedelta(weeks=8 * (len(ANSWERS) - number) + 4)

@@ -3,7 +3,6 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 
 from apps.backlog.models import BacklogItem
 from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Survey, SurveyAnswer, SurveyRound
@@ -16,10 +15,6 @@ def surveys_of(product) -> QuerySet[Survey]:
         .annotate(open_round_count=Count("rounds", filter=Q(rounds__status=SurveyRound.Status.OPEN)))
         .order_by("title")
     )
-
-
-def survey_of(product, survey_id: int) -> Survey:
-    return get_object_or_404(surveys_of(product), pk=survey_id)
 
 
 def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
@@ -43,7 +38,7 @@ def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
     )
 
 
-def _response_count() -> Subquery:
+def _response_count() -> Coalesce:
     # A subquery, not a join: a GROUP BY over responses would also re-read the
     # snapshot JSON once per answer.
     counts = SurveyAnswer.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("pk"))
@@ -55,16 +50,16 @@ def _headline(figure: str, key: str) -> KeyTextTransform:
     return KeyTextTransform(key, KeyTransform(figure, KeyTransform("overall", "report__figures")))
 
 
-def round_of(product, round_id: int) -> SurveyRound:
-    return get_object_or_404(
-        SurveyRound.objects.select_related("survey__product").annotate(response_count=_response_count()),
-        survey__product=product,
-        pk=round_id,
-    )
+def rounds_with_report(product) -> QuerySet[SurveyRound]:
+    """Rounds one at a time (apps.reports.access): what the list shows, and
+    the report joined in, so that `report_of` needs no query of its own."""
+    return rounds_of(product).select_related("survey__product", "report")
 
 
 def report_of(round_: SurveyRound) -> HappinessReport | None:
-    return HappinessReport.objects.filter(round=round_).first()
+    """The round's report, or None before it is built."""
+    # A missing one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
+    return getattr(round_, "report", None)
 
 
 def reports_of(product) -> QuerySet[HappinessReport]:

@@ -2,6 +2,7 @@
 views, the API and the Celery tasks share these functions; each is atomic.
 `actor=None` means the scheduler acted."""
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from apps.backlog import services as backlog
 from apps.backlog.models import BacklogItem
 from apps.core.exceptions import Conflict
 from apps.core.queue import enqueue_after_commit
+from apps.core.versions import refuse_if_stale
 from apps.products.models import Product
 from apps.reports import cadence, figures
 from apps.reports.models import (
@@ -33,6 +35,7 @@ SURVEY_FIELDS = frozenset(
 )
 MAX_CAPABILITIES = 20
 MAX_TEXT_ANSWER = 2000
+REPORT_WAITS_FOR_CLOSE = "A report is built once the round has closed."
 
 
 # --- Surveys --------------------------------------------------------------
@@ -47,7 +50,7 @@ def survey_create(
     every_weeks: int,
     first_opening: datetime,
     audience: str = Audience.EVERYONE,
-    capabilities: list[str] = (),
+    capabilities: Sequence[str] = (),
     open_days: int = 14,
     reminder_days_before_close: int = 3,
     min_responses: int = 5,
@@ -91,11 +94,7 @@ def survey_update(
     current = (
         Survey.objects.select_for_update(of=("self",)).select_related("product", "schedule__interval").get(pk=survey.pk)
     )
-    if current.version != expected_version:
-        raise Conflict(
-            f"“{current.title}” was changed by someone else since you opened it "
-            f"(version {current.version}, yours {expected_version}). Reload to see their change, then edit again."
-        )
+    refuse_if_stale(current, expected_version, label=f"“{current.title}”")
     for field, value in changes.items():
         if field == "capabilities":
             value = _clean_capabilities(value)
@@ -116,8 +115,8 @@ def survey_update(
     return current
 
 
-def _clean_capabilities(names) -> list[str]:
-    cleaned = []
+def _clean_capabilities(names: Iterable[str] | None) -> list[str]:
+    cleaned: list[str] = []
     for name in names or ():
         name = str(name).strip()
         if name and name.casefold() not in {n.casefold() for n in cleaned}:
@@ -176,15 +175,30 @@ def round_open(*, survey: Survey, actor: User | None = None, now: datetime | Non
     return round_
 
 
+@transaction.atomic
+def round_open_now(*, survey: Survey, actor: User) -> SurveyRound:
+    """A person opens the next round now; refused when one is already open
+    (the schedule, which calls `round_open`, then finds it open and does nothing)."""
+    round_ = round_open(survey=survey, actor=actor)
+    if round_ is None:
+        raise Conflict("A round of this survey is already open.")
+    return round_
+
+
+# Who a survey asks, by its audience, and the roles that make up each group.
+GROUPS_ASKED: dict[str, list[Group]] = {
+    Audience.TEAM: [Group.TEAM],
+    Audience.STAKEHOLDERS: [Group.STAKEHOLDERS],
+    Audience.EVERYONE: [Group.TEAM, Group.STAKEHOLDERS],
+}
+ROLES_OF_GROUP: dict[Group, frozenset[Role]] = {Group.TEAM: TEAM, Group.STAKEHOLDERS: frozenset({Role.STAKEHOLDER})}
+
+
 def _audience_of(survey: Survey) -> list[tuple[int, str]]:
     """(person id, group) of each active member the survey asks."""
-    groups = {Group.TEAM: TEAM, Group.STAKEHOLDERS: frozenset({Role.STAKEHOLDER})}
-    wanted = {
-        Audience.TEAM: [Group.TEAM],
-        Audience.STAKEHOLDERS: [Group.STAKEHOLDERS],
-        Audience.EVERYONE: [Group.TEAM, Group.STAKEHOLDERS],
-    }[survey.audience]
-    group_of_role = {role: group for group in wanted for role in groups[group]}
+    group_of_role: dict[str, Group] = {
+        role: group for group in GROUPS_ASKED[survey.audience] for role in ROLES_OF_GROUP[group]
+    }
     memberships = Membership.objects.filter(
         product_id=survey.product_id, user__is_active=True, role__in=list(group_of_role)
     ).values_list("user_id", "role")
@@ -227,6 +241,13 @@ def round_close(*, round_: SurveyRound, actor: User | None = None, now: datetime
     round_.save(update_fields=["status", "closed_at"])
     enqueue_after_commit("reports.build_report", round_.pk)
     return True
+
+
+@transaction.atomic
+def round_close_now(*, round_: SurveyRound, actor: User) -> None:
+    """A person closes the round now; refused when it is closed already."""
+    if not round_close(round_=round_, actor=actor):
+        raise Conflict(f"Round {round_.number} is already closed.")
 
 
 def rounds_close_due(*, now: datetime | None = None) -> int:
@@ -293,7 +314,7 @@ def report_build(*, round_: SurveyRound, actor: User | None = None) -> Happiness
     if round_.is_open:
         # Snapshots taken while answers arrive would let anyone tell one answer
         # from the next by the difference between them.
-        raise ValidationError("A report is built once the round has closed.")
+        raise ValidationError(REPORT_WAITS_FOR_CLOSE)
     survey = round_.survey
     previous = (
         HappinessReport.objects.filter(round__survey=survey, round__number__lt=round_.number)
@@ -342,13 +363,17 @@ def report_build(*, round_: SurveyRound, actor: User | None = None) -> Happiness
     return report
 
 
+@transaction.atomic
+def report_rebuild(*, actor: User, round_: SurveyRound) -> None:
+    """Rebuild the round's report in the background (queued after commit);
+    a rebuild that changes nothing is not emailed again."""
+    if round_.is_open:
+        raise ValidationError(REPORT_WAITS_FOR_CLOSE)
+    enqueue_after_commit("reports.build_report", round_.pk)
+
+
 def _groups_of(audience: str) -> dict[str, str]:
-    keys = {
-        Audience.TEAM: [Group.TEAM],
-        Audience.STAKEHOLDERS: [Group.STAKEHOLDERS],
-        Audience.EVERYONE: [Group.TEAM, Group.STAKEHOLDERS],
-    }[audience]
-    return {key.value: key.label for key in keys}
+    return {group.value: group.label for group in GROUPS_ASKED[audience]}
 
 
 def _follow_up(previous: HappinessReport | None) -> list[dict]:
@@ -407,11 +432,7 @@ def report_item_create(
 
 def _lock_report_actions(report: HappinessReport, expected_version: int) -> HappinessReport:
     current = HappinessReport.objects.select_for_update(of=("self",)).select_related("round__survey").get(pk=report.pk)
-    if current.actions_version != expected_version:
-        raise Conflict(
-            "Someone changed “what we will do about it” since you opened the report. "
-            "Reload to see their change, then edit again."
-        )
+    refuse_if_stale(current, expected_version, label="“What we will do about it”", field="actions_version")
     return current
 
 

@@ -1,8 +1,15 @@
+"""Happiness pages. Surveys, rounds and reports are reached through
+apps.reports.access and changed through services, inside `errors_on(form)`
+for a form and `flash_errors(request)` for a button; a stale edit answers 409
+on the form (apps.core.forms.form_status). The personal survey link is its own
+way in (`answer`): no sign-in, the signed token is the key."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,9 +18,11 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action, can
 from apps.core.exceptions import Conflict
-from apps.core.forms import add_service_errors
+from apps.core.forms import errors_on, form_status
+from apps.core.http import flash_errors, page, posted
 from apps.products.access import get_product
-from apps.reports import cadence, documents, links, selectors, services, tasks
+from apps.reports import cadence, documents, links, selectors, services
+from apps.reports.access import access_report_of_round, access_round, access_survey
 from apps.reports.forms import ActionItemForm, ActionsForm, AnswerForm, SurveyForm
 
 VIEW = Action.VIEW_HAPPINESS_REPORTS
@@ -46,47 +55,36 @@ def subscription(request, product_slug):
     if not request.htmx:
         messages.success(request, "You will get the reports by email." if subscribed else "Unsubscribed.")
         return redirect("reports:home", product.slug)
-    return TemplateResponse(request, "reports/home.html#subscription", {"product": product, "subscribed": subscribed})
+    return page(request, "reports/home.html", {"product": product, "subscribed": subscribed}, fragment="subscription")
 
 
 @login_required
 def survey_create(request, product_slug):
     product = get_product(request.user, product_slug, MANAGE)
-    form = SurveyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
+    form = SurveyForm(posted(request))
+    if form.is_bound and form.is_valid():
+        with errors_on(form):
             survey = services.survey_create(actor=request.user, product=product, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             messages.success(request, f"“{survey.title}” is scheduled {cadence.describe(survey)}.")
             return redirect("reports:survey", product.slug, survey.pk)
     return TemplateResponse(
-        request,
-        "reports/survey_form.html",
-        {"product": product, "form": form},
-        status=400 if form.errors else 200,
+        request, "reports/survey_form.html", {"product": product, "form": form}, status=form_status(form)
     )
 
 
 @login_required
 def survey_detail(request, product_slug, survey_id):
     product = get_product(request.user, product_slug, VIEW)
-    survey = selectors.survey_of(product, survey_id)
+    survey = access_survey(request.user, product, survey_id, MANAGE if request.method == "POST" else VIEW)
     form = None
     if can(request.user, MANAGE, product):
-        form = SurveyForm(request.POST or None, survey=survey, every_weeks=cadence.every_weeks(survey))
-    if request.method == "POST":
-        get_product(request.user, product_slug, MANAGE)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
+        form = SurveyForm(posted(request), survey=survey, every_weeks=cadence.every_weeks(survey))
+        if form.is_bound and form.is_valid():
+            changes = dict(form.cleaned_data)
+            with errors_on(form):
                 survey = services.survey_update(
-                    actor=request.user, survey=survey, expected_version=data.pop("version"), **data
+                    actor=request.user, survey=survey, expected_version=changes.pop("version"), **changes
                 )
-            except (ValidationError, Conflict) as exc:
-                _show_error(form, exc)
-            else:
                 messages.success(request, f"Saved. “{survey.title}” runs {cadence.describe(survey)}.")
                 return redirect("reports:survey", product.slug, survey.pk)
     return TemplateResponse(
@@ -99,7 +97,7 @@ def survey_detail(request, product_slug, survey_id):
             "rounds": selectors.rounds_of(product, survey),
             "form": form,
         },
-        status=400 if form is not None and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -107,16 +105,10 @@ def survey_detail(request, product_slug, survey_id):
 @require_POST
 def round_open(request, product_slug, survey_id):
     product = get_product(request.user, product_slug, MANAGE)
-    survey = selectors.survey_of(product, survey_id)
-    try:
-        round_ = services.round_open(survey=survey, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        if round_ is None:
-            messages.warning(request, "A round of this survey is already open.")
-        else:
-            messages.success(request, f"Round {round_.number} is open; {round_.invited_count} people are invited.")
+    survey = access_survey(request.user, product, survey_id, MANAGE)
+    with _round_button(request):
+        round_ = services.round_open_now(survey=survey, actor=request.user)
+        messages.success(request, f"Round {round_.number} is open; {round_.invited_count} people are invited.")
     return redirect("reports:survey", product.slug, survey.pk)
 
 
@@ -124,18 +116,29 @@ def round_open(request, product_slug, survey_id):
 @require_POST
 def round_close(request, product_slug, round_id):
     product = get_product(request.user, product_slug, MANAGE)
-    round_ = selectors.round_of(product, round_id)
-    if services.round_close(round_=round_, actor=request.user):
+    round_ = access_round(request.user, product, round_id, MANAGE)
+    with _round_button(request):
+        services.round_close_now(round_=round_, actor=request.user)
         messages.success(request, f"Round {round_.number} is closed; its report is being built.")
-    else:
-        messages.warning(request, f"Round {round_.number} was already closed.")
     return redirect("reports:survey", product.slug, round_.survey_id)
+
+
+@contextmanager
+def _round_button(request) -> Iterator[None]:
+    """The open and close buttons: a refusal (nobody to invite) is an error
+    message; a round that someone or the schedule opened or closed meanwhile
+    is a warning, since the page the person goes back to shows it as it is now."""
+    try:
+        with flash_errors(request):
+            yield
+    except Conflict as already:
+        messages.warning(request, str(already))
 
 
 @login_required
 def report(request, product_slug, round_id):
     product = get_product(request.user, product_slug, VIEW)
-    round_ = selectors.round_of(product, round_id)
+    round_ = access_round(request.user, product, round_id)
     report = selectors.report_of(round_)
     context = {"product": product, "round": round_, "report": report}
     if report is not None:
@@ -146,11 +149,8 @@ def report(request, product_slug, round_id):
 @login_required
 def report_download(request, product_slug, round_id, kind):
     product = get_product(request.user, product_slug, VIEW)
-    round_ = selectors.round_of(product, round_id)
-    report = selectors.report_of(round_)
-    if report is None:
-        raise Http404("This round has no report yet.")
-    name = f"happiness-{product.slug}-round-{round_.number}"
+    report = access_report_of_round(request.user, product, round_id)
+    name = f"happiness-{product.slug}-round-{report.round.number}"
     if kind == "pdf":
         response = HttpResponse(documents.report_pdf(report), content_type="application/pdf")
     else:
@@ -163,11 +163,9 @@ def report_download(request, product_slug, round_id, kind):
 @require_POST
 def report_rebuild(request, product_slug, round_id):
     product = get_product(request.user, product_slug, MANAGE)
-    round_ = selectors.round_of(product, round_id)
-    if round_.is_open:
-        messages.error(request, "A report is built once the round has closed.")
-    else:
-        transaction.on_commit(lambda: tasks.build_report.delay(round_.pk))
+    round_ = access_round(request.user, product, round_id, MANAGE)
+    with flash_errors(request):
+        services.report_rebuild(actor=request.user, round_=round_)
         messages.success(request, "The report is being rebuilt; reload in a moment.")
     return redirect("reports:report", product.slug, round_.pk)
 
@@ -177,10 +175,10 @@ def report_rebuild(request, product_slug, round_id):
 def report_actions(request, product_slug, round_id):
     """Save "what we will do about it"; answers the htmx fragment of the section."""
     product = get_product(request.user, product_slug, MANAGE)
-    report = _report_or_404(product, round_id)
+    report = access_report_of_round(request.user, product, round_id, MANAGE)
     form = ActionsForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             report = services.report_actions_set(
                 actor=request.user,
                 report=report,
@@ -188,21 +186,18 @@ def report_actions(request, product_slug, round_id):
                 item_numbers=form.cleaned_data["items"],
                 expected_version=form.cleaned_data["actions_version"],
             )
-        except (ValidationError, Conflict) as exc:
-            _show_error(form, exc)
-        else:
-            form = None
-    return _actions_response(request, product, report, actions_form=form)
+            return _plan_saved(request, product, report)
+    return _plan_page(request, product, report, actions_form=form)
 
 
 @login_required
 @require_POST
 def report_item_create(request, product_slug, round_id):
     product = get_product(request.user, product_slug, MANAGE)
-    report = _report_or_404(product, round_id)
+    report = access_report_of_round(request.user, product, round_id, MANAGE)
     form = ActionItemForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             services.report_item_create(
                 actor=request.user,
                 report=report,
@@ -210,19 +205,24 @@ def report_item_create(request, product_slug, round_id):
                 kind=form.cleaned_data["kind"],
                 expected_version=form.cleaned_data["actions_version"],
             )
-        except (ValidationError, Conflict) as exc:
-            _show_error(form, exc)
-        else:
-            form = None
-        report.refresh_from_db()
-    return _actions_response(request, product, report, item_form=form)
+            report.refresh_from_db(fields=["actions_version"])
+            return _plan_saved(request, product, report)
+    return _plan_page(request, product, report, item_form=form)
 
 
-def _report_or_404(product, round_id):
-    report = selectors.report_of(selectors.round_of(product, round_id))
-    if report is None:
-        raise Http404("This round has no report yet.")
-    return report
+def _plan_saved(request, product, report):
+    if not request.htmx:
+        return redirect("reports:report", product.slug, report.round_id)
+    return _plan_page(request, product, report)
+
+
+def _plan_page(request, product, report, *, actions_form=None, item_form=None):
+    """The plan section (htmx) or the whole report page, with the forms'
+    errors: 400 for a refusal, 409 for a plan someone changed meanwhile."""
+    context = {"round": report.round} | _actions_context(report, product, actions_form, item_form)
+    return page(
+        request, "reports/report.html", context, fragment="actions", status=form_status(actions_form, item_form)
+    )
 
 
 def _actions_context(report, product, actions_form=None, item_form=None) -> dict:
@@ -243,33 +243,6 @@ def _actions_context(report, product, actions_form=None, item_form=None) -> dict
     }
 
 
-def _actions_response(request, product, report, **forms):
-    failed = any(form is not None for form in forms.values())
-    if not request.htmx:
-        if failed:
-            messages.error(request, "Not saved: " + " ".join(_errors(forms)))
-        return redirect("reports:report", product.slug, report.round_id)
-    return TemplateResponse(
-        request,
-        "reports/report.html#actions",
-        _actions_context(report, product, **forms),
-        status=400 if failed else 200,
-    )
-
-
-def _errors(forms) -> list[str]:
-    return [message for form in forms.values() if form is not None for message in form.errors.get("__all__", [])] or [
-        "check the form."
-    ]
-
-
-def _show_error(form, exc: ValidationError | Conflict) -> None:
-    if isinstance(exc, Conflict):
-        form.add_error(None, str(exc))
-    else:
-        add_service_errors(form, exc)
-
-
 def _with_links(invitations, product) -> list:
     invitations = list(invitations)
     for invitation in invitations:
@@ -288,20 +261,17 @@ def answer(request, product_slug, token):
             TemplateResponse(request, "reports/link_problem.html", {"problem": problem}, status=problem.status)
         )
     survey = invitation.round.survey
-    form = AnswerForm(request.POST or None, capabilities=survey.capabilities)
-    if request.method == "POST" and form.is_valid():
-        try:
+    form = AnswerForm(posted(request), capabilities=survey.capabilities)
+    if form.is_bound and form.is_valid():
+        with errors_on(form):
             services.answer_submit(invitation=invitation, **form.answers())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
             return _no_referrer(redirect(reverse("reports:answered", args=[product_slug])))
     return _no_referrer(
         TemplateResponse(
             request,
             "reports/answer.html",
             {"survey": survey, "round": invitation.round, "survey_product": survey.product, "form": form},
-            status=400 if form.errors else 200,
+            status=form_status(form),
         )
     )
 

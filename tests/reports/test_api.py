@@ -234,3 +234,32 @@ def test_action_item_numbers_too_large_for_the_database_are_a_400(api, pm, close
     url = f"{API}happiness-reports/{closed_round.report.pk}/actions/"
     response = api.as_user(pm).put(url, {"note": "x", "items": [10**25], "actions_version": 1}, format="json")
     assert response.status_code == 400 and "items" in response.json()
+
+
+def test_ids_of_other_products_or_that_are_no_ids_are_404(api, pm, closed_round, other_product):
+    from apps.accounts.models import Membership, Role
+
+    Membership.objects.create(product=other_product, user=pm, role=Role.PRODUCT_MANAGER)
+    client = api.as_user(pm)
+    other = f"/api/v1/products/{other_product.slug}/"
+    report = closed_round.report
+    for bad in ("abc", "²", str(10**25)):
+        for url in (f"surveys/{bad}/", f"survey-rounds/{bad}/", f"happiness-reports/{bad}/"):
+            assert client.get(API + url).status_code == 404, url
+    assert client.get(f"{other}surveys/{closed_round.survey_id}/").status_code == 404
+    assert client.get(f"{other}survey-rounds/{closed_round.pk}/").status_code == 404
+    assert client.get(f"{other}happiness-reports/{report.pk}/").status_code == 404
+    assert client.post(f"{other}survey-rounds/{closed_round.pk}/close/").status_code == 404
+    assert client.post(f"{other}happiness-reports/{report.pk}/rebuild/").status_code == 404
+    actions = {"note": "x", "items": [], "actions_version": 1}
+    assert client.put(f"{other}happiness-reports/{report.pk}/actions/", actions, format="json").status_code == 404
+    report.refresh_from_db()
+    assert report.action_note == ""
+
+
+def test_the_detail_endpoints_answer_with_what_the_lists_show(api, member, closed_round):
+    client = api.as_user(member)
+    survey = client.get(f"{API}surveys/{closed_round.survey_id}/").json()
+    assert (survey["title"], survey["schedule"]) == ("Quarterly happiness", "every 8 weeks")
+    round_ = client.get(f"{API}survey-rounds/{closed_round.pk}/").json()
+    assert (round_["response_count"], round_["has_report"]) == (6, True)

@@ -10,7 +10,7 @@ from django_celery_beat.models import PeriodicTask
 from fpdf import FPDF
 from pytest_django.asserts import assertContains, assertNotContains
 
-from apps.reports import services
+from apps.reports import services, tasks
 from apps.reports.models import HappinessReport, ReportSubscription, Survey, SurveyRound
 from tests.reports.conftest import add_people, answer_round, make_survey
 from tests.utils import queries_of
@@ -126,7 +126,8 @@ def test_pm_changes_the_cadence_from_the_survey_page(browser_client, pm, survey)
 def test_a_stale_settings_form_is_refused_with_a_message(browser_client, pm, survey):
     services.survey_update(actor=pm, survey=survey, expected_version=1, title="Changed meanwhile")
     response = browser_client.as_user(pm).post(f"{BASE}surveys/{survey.pk}/", survey_post(version="1"))
-    assertContains(response, "changed by someone else", status_code=400)
+    # A stale edit is a 409 on every page (README, "One way in"); it was a 400 here.
+    assertContains(response, "changed by someone else", status_code=409)
     survey.refresh_from_db()
     assert survey.title == "Changed meanwhile"
 
@@ -247,7 +248,6 @@ def test_pm_writes_the_plan_and_links_items_with_htmx(browser_client, pm, closed
         ({"note": "x", "items": "twelve", "actions_version": "1"}, "is not an item number"),
         ({"note": "x", "items": "²", "actions_version": "1"}, "is not an item number"),
         ({"note": "x", "items": str(10**25), "actions_version": "1"}, "is not an item number"),
-        ({"note": "x", "items": "", "actions_version": "7"}, "Someone changed"),
     ],
 )
 def test_a_bad_plan_is_refused_with_a_message(browser_client, pm, closed_round, data, message):
@@ -255,6 +255,35 @@ def test_a_bad_plan_is_refused_with_a_message(browser_client, pm, closed_round, 
     assertContains(response, message, status_code=400)
     closed_round.report.refresh_from_db()
     assert closed_round.report.action_note == ""
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["fragment", "page"])
+def test_a_stale_plan_is_refused_with_a_409_and_a_message(browser_client, pm, closed_round, htmx):
+    """Someone saved the plan since this form was opened (its version is 1, the plan's 2)."""
+    services.report_actions_set(
+        actor=pm, report=closed_round.report, note="Saved meanwhile", item_numbers=[], expected_version=1
+    )
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    url = f"{BASE}rounds/{closed_round.pk}/actions/"
+    response = browser_client.as_user(pm).post(url, {"note": "mine", "items": "", "actions_version": "1"}, **headers)
+    assertContains(response, "changed by someone else", status_code=409)
+    assertContains(response, "Saved meanwhile", status_code=409)
+    item = browser_client.post(
+        url + "new-item/", {"title": "Stale item", "kind": "story", "actions_version": "1"}, **headers
+    )
+    assertContains(item, "changed by someone else", status_code=409)
+    closed_round.report.refresh_from_db()
+    assert (closed_round.report.action_note, closed_round.report.actions_version) == ("Saved meanwhile", 2)
+    assert not closed_round.report.action_items.exists()
+
+
+def test_a_stale_settings_form_keeps_what_the_person_typed(browser_client, pm, survey):
+    services.survey_update(actor=pm, survey=survey, expected_version=1, title="Changed meanwhile")
+    response = browser_client.as_user(pm).post(
+        f"{BASE}surveys/{survey.pk}/", survey_post(title="My new title", version="1")
+    )
+    assertContains(response, "was changed by someone else since you opened it", status_code=409)
+    assertContains(response, 'value="My new title"', status_code=409)
 
 
 @pytest.mark.parametrize("persona", ["scrum_master", "member"], indirect=True)
@@ -352,3 +381,108 @@ def test_survey_page_queries_do_not_grow_with_rounds(
 def test_people_added_later_do_not_change_past_rounds(browser_client, pm, closed_round, product):
     add_people(product, 3)
     assertContains(browser_client.as_user(pm).get(BASE), "6 of 11")
+
+
+NOTE_WITH_SCRIPT = "We fix the **docs** <script>alert(1)</script> [guide](javascript:alert(2))"
+NOTE_SANITISED = '<p>We fix the <strong>docs</strong>  <a rel="noopener noreferrer nofollow">guide</a></p>'
+
+
+def test_the_plan_is_shown_sanitised_on_the_page_the_download_and_the_email(
+    browser_client, pm, closed_round, django_capture_on_commit_callbacks
+):
+    report = services.report_actions_set(
+        actor=pm, report=closed_round.report, note=NOTE_WITH_SCRIPT, item_numbers=[], expected_version=1
+    )
+    client = browser_client.as_user(pm)
+    page = client.get(f"{BASE}rounds/{closed_round.pk}/")
+    html = client.get(f"{BASE}rounds/{closed_round.pk}/report.html")
+    ReportSubscription.objects.create(product=closed_round.survey.product, person=pm)
+    HappinessReport.objects.filter(pk=report.pk).update(emailed_version=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.email_report.apply(args=[report.pk, report.version]).get()
+    email_html = mail.outbox[-1].alternatives[0][0]
+    for response in (page, html):
+        assertContains(response, NOTE_SANITISED, html=True)
+        # (The page's edit form shows the note as typed, escaped, in its textarea.)
+        assertNotContains(response, "<script>alert")
+        assertNotContains(response, 'href="javascript:')
+    assertNotContains(html, "alert(1)")
+    assert "<strong>docs</strong>" in email_html and "guide</a>" in email_html
+    assert "alert(1)" not in email_html and "javascript:" not in email_html
+
+
+def test_free_text_answers_are_quoted_escaped(browser_client, member, open_round, django_capture_on_commit_callbacks):
+    closed_with(
+        open_round, [(4, 9)] * 5, django_capture_on_commit_callbacks, improve="The docs <script>alert(1)</script>"
+    )
+    response = browser_client.as_user(member).get(f"{BASE}rounds/{open_round.pk}/")
+    assertContains(response, "“The docs &lt;script&gt;alert(1)&lt;/script&gt;”")
+    assertNotContains(response, "<script>alert(1)")
+
+
+def test_ids_of_other_products_or_too_large_for_the_database_are_404(
+    browser_client, pm, closed_round, other_product, django_capture_on_commit_callbacks
+):
+    from apps.accounts.models import Membership, Role
+
+    Membership.objects.create(product=other_product, user=pm, role=Role.PRODUCT_MANAGER)
+    client = browser_client.as_user(pm)
+    other = f"/p/{other_product.slug}/reports/"
+    huge = 10**25
+    for url in [
+        f"{other}surveys/{closed_round.survey_id}/",
+        f"{other}rounds/{closed_round.pk}/",
+        f"{other}rounds/{closed_round.pk}/report.pdf",
+        f"{BASE}surveys/{huge}/",
+        f"{BASE}rounds/{huge}/",
+        f"{BASE}rounds/{huge}/report.html",
+    ]:
+        assert client.get(url).status_code == 404, url
+    for url in [
+        f"{other}surveys/{closed_round.survey_id}/open/",
+        f"{other}rounds/{closed_round.pk}/close/",
+        f"{other}rounds/{closed_round.pk}/rebuild/",
+        f"{other}rounds/{closed_round.pk}/actions/",
+        f"{BASE}rounds/{huge}/actions/new-item/",
+    ]:
+        assert client.post(url, {"note": "x", "items": "", "actions_version": "1"}).status_code == 404, url
+    closed_round.report.refresh_from_db()
+    assert closed_round.report.action_note == ""
+
+
+def test_a_round_closed_meanwhile_is_a_warning_not_an_error(
+    browser_client, pm, open_round, django_capture_on_commit_callbacks
+):
+    client = browser_client.as_user(pm)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{BASE}rounds/{open_round.pk}/close/")
+        again = client.post(f"{BASE}rounds/{open_round.pk}/close/", follow=True)
+    assertContains(again, f"Round {open_round.number} is already closed.")
+    assert HappinessReport.objects.filter(round=open_round).count() == 1
+
+
+def test_opening_a_round_with_nobody_to_ask_shows_why(browser_client, pm, product):
+    survey = make_survey(product, pm, audience="stakeholders")
+    response = browser_client.as_user(pm).post(f"{BASE}surveys/{survey.pk}/open/", follow=True)
+    assertContains(response, "Nobody to invite")
+    assert not SurveyRound.objects.exists()
+
+
+def test_a_report_is_not_rebuilt_while_its_round_is_open(
+    browser_client, pm, open_round, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = browser_client.as_user(pm).post(f"{BASE}rounds/{open_round.pk}/rebuild/", follow=True)
+    assertContains(response, "A report is built once the round has closed.")
+    assert queued == [] and not HappinessReport.objects.exists()
+
+
+def test_a_stale_plan_posted_without_htmx_shows_the_report_page_with_the_form_open(browser_client, pm, closed_round):
+    services.report_actions_set(
+        actor=pm, report=closed_round.report, note="Theirs", item_numbers=[], expected_version=1
+    )
+    response = browser_client.as_user(pm).post(
+        f"{BASE}rounds/{closed_round.pk}/actions/", {"note": "mine", "items": "", "actions_version": "1"}
+    )
+    assertContains(response, "<details open>", status_code=409)
+    assertContains(response, 'id="happiness-mean"', status_code=409)

@@ -1,0 +1,62 @@
+"""The way to a product's surveys, rounds and happiness reports: pages,
+downloads and API views find them here, inside the product they were reached
+through, checked against the action they are about to do.
+
+Survey rights are per product (apps.accounts.permissions: the team reads
+reports, product managers run surveys); there is no row-level rule on top, so
+the lists are the selectors' (`surveys_of`, `rounds_of`, `reports_of`) once
+the product has been reached with `get_product`. A report's action items (the
+plan) are reached through their report: `access_report_of_round(...,
+MANAGE_SURVEYS)` is the door for changing them.
+
+The personal survey link is its own way in (apps.reports.links): it needs no
+sign-in, and the signed token is the person's key.
+"""
+
+from django.http import Http404
+
+from apps.accounts.permissions import Action, require
+from apps.core.http import as_id
+from apps.products.models import Product
+from apps.reports import selectors
+from apps.reports.models import HappinessReport, Survey, SurveyRound
+
+VIEW = Action.VIEW_HAPPINESS_REPORTS
+
+
+def access_survey(user, product: Product, survey_id, action: Action = VIEW) -> Survey:
+    """The survey with its schedule and open-round count: 404 outside the product."""
+    require(user, action, product)
+    pk = as_id(survey_id)
+    survey = None if pk is None else selectors.surveys_of(product).filter(pk=pk).first()
+    if survey is None:
+        raise Http404("No such survey in this product.")
+    return survey
+
+
+def access_round(user, product: Product, round_id, action: Action = VIEW) -> SurveyRound:
+    """The round with its answer count and its report, if built (`selectors.report_of`)."""
+    require(user, action, product)
+    pk = as_id(round_id)
+    round_ = None if pk is None else selectors.rounds_with_report(product).filter(pk=pk).first()
+    if round_ is None:
+        raise Http404("No such survey round in this product.")
+    return round_
+
+
+def access_report_of_round(user, product: Product, round_id, action: Action = VIEW) -> HappinessReport:
+    """The report of a round (page downloads, the plan): 404 until it is built."""
+    report = selectors.report_of(access_round(user, product, round_id, action))
+    if report is None:
+        raise Http404("This round has no report yet.")
+    return report
+
+
+def access_report(user, product: Product, report_id, action: Action = VIEW) -> HappinessReport:
+    """A report by its own id (the API), with its round and action items."""
+    require(user, action, product)
+    pk = as_id(report_id)
+    report = None if pk is None else selectors.reports_of(product).filter(pk=pk).first()
+    if report is None:
+        raise Http404("No such happiness report in this product.")
+    return report
