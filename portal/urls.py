@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from apps.core import views as core_views
 from apps.products import views as product_views
 
+# A database that does not answer is a 503 with Retry-After, wherever it fails.
+handler500 = "apps.core.outage.server_error"
+
 api_v1 = [
     path("", include("apps.accounts.api_urls")),
     path("", include("apps.products.api_urls")),
