@@ -8,6 +8,7 @@ Redis, mail and hosts through environment variables (see README).
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_str
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_celery_beat",
     "simple_history",
+    "csp",
     "apps.core",
     "apps.accounts",
     "apps.products",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +164,30 @@ SECURE_HSTS_PRELOAD = not DEBUG
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp) ---------------------------------
+# No inline script anywhere: scripts come from static/ only, so an injected
+# <script> or on*= handler does not run. Inline *styles* stay allowed (style=
+# attributes for bar widths and label colours, htmx's indicator style).
+# Report-only until every template is clean (README); CSP_ENFORCE=1 enforces.
+CSP_ENFORCE = env_bool("CSP_ENFORCE", False)
+_CSP_POLICY: dict[str, dict[str, str | list[str]]] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": "/csp-report/",
+    }
+}
+CONTENT_SECURITY_POLICY = _CSP_POLICY if CSP_ENFORCE else None
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None if CSP_ENFORCE else _CSP_POLICY
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,3 +1,6 @@
+import json
+import logging
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,8 +9,13 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from apps.core.models import Heartbeat
+
+csp_log = logging.getLogger("portal.csp")
+_CSP_REPORT_MAX_BYTES = 8 * 1024
 
 
 @login_required
@@ -36,3 +44,27 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@csrf_exempt  # browsers post reports without a CSRF token
+@require_POST
+def csp_report(request):
+    """Where browsers report what the Content-Security-Policy blocked (or,
+    in report-only mode, would block): one log line per report."""
+    if len(request.body) > _CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(request.body).get("csp-report", {})
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    if not isinstance(report, dict):
+        return HttpResponse(status=400)
+    csp_log.warning(
+        "CSP violation: %s blocked %s on %s (%s:%s)",
+        str(report.get("violated-directive") or report.get("effective-directive"))[:100],
+        str(report.get("blocked-uri"))[:200],
+        str(report.get("document-uri"))[:200],
+        str(report.get("source-file"))[:200],
+        str(report.get("line-number"))[:10],
+    )
+    return HttpResponse(status=204)
