@@ -58,7 +58,9 @@ def test_stakeholders_answer_surveys_but_do_not_see_reports(browser_client, stak
         f"rounds/{closed_round.pk}/report.pdf",
     ]:
         assert client.get(BASE + url).status_code == 403, url
-    assertNotContains(client.get("/p/recommender/"), "Happiness</a>")
+    overview = client.get("/p/recommender/")
+    assertContains(overview, "Requests</a>")  # the product's tabs are there, only not this one
+    assertNotContains(overview, "Happiness</a>")
 
 
 def test_outsiders_get_404_everywhere(browser_client, outsider, closed_round):
@@ -93,7 +95,10 @@ def test_only_the_pm_may_schedule_or_run_surveys(browser_client, persona, survey
     assert client.post(BASE + "surveys/new/", survey_post()).status_code == 403
     assert client.post(f"{BASE}surveys/{survey.pk}/", survey_post(version="1")).status_code == 403
     assert client.post(f"{BASE}surveys/{survey.pk}/open/").status_code == 403
-    assertNotContains(client.get(f"{BASE}surveys/{survey.pk}/"), "Open a round now")
+    survey_page = client.get(f"{BASE}surveys/{survey.pk}/")
+    assertContains(survey_page, "Quarterly happiness")
+    assertNotContains(survey_page, "Open a round now")
+    assertNotContains(survey_page, "Settings and cadence")
     assert Survey.objects.count() == 1 and not SurveyRound.objects.exists()
 
 
@@ -112,6 +117,12 @@ def test_bad_survey_settings_are_shown_and_nothing_is_saved(browser_client, pm, 
     response = browser_client.as_user(pm).post(BASE + "surveys/new/", survey_post(**changes))
     assertContains(response, message, status_code=400)
     assert not Survey.objects.exists() and not PeriodicTask.objects.filter(task="reports.open_round").exists()
+
+
+def test_pm_sees_the_round_button_and_the_settings(browser_client, pm, survey):
+    survey_page = browser_client.as_user(pm).get(f"{BASE}surveys/{survey.pk}/")
+    assertContains(survey_page, "Open a round now")
+    assertContains(survey_page, "Settings and cadence")
 
 
 def test_pm_changes_the_cadence_from_the_survey_page(browser_client, pm, survey):
@@ -292,7 +303,9 @@ def test_only_the_pm_writes_the_plan_or_rebuilds(browser_client, persona, closed
     data = {"note": "mine", "items": "", "actions_version": "1"}
     assert client.post(f"{BASE}rounds/{closed_round.pk}/actions/", data).status_code == 403
     assert client.post(f"{BASE}rounds/{closed_round.pk}/rebuild/").status_code == 403
-    assertNotContains(client.get(f"{BASE}rounds/{closed_round.pk}/"), "Edit the plan")
+    report_page = client.get(f"{BASE}rounds/{closed_round.pk}/")
+    assertContains(report_page, "What we will do about it")
+    assertNotContains(report_page, "Edit the plan")
 
 
 def test_pm_rebuilds_a_report_on_demand(browser_client, pm, closed_round, django_capture_on_commit_callbacks):
