@@ -1,14 +1,16 @@
-"""REST API of assumptions: /api/v1/products/{product_slug}/assumptions/..."""
+"""REST API of assumptions: /api/v1/products/{product_slug}/assumptions/...
 
-from django.db.models import Prefetch
+The product is checked once (ProductScopedMixin); assumptions, and the sprint
+or stage a request names, are found through the access functions."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.accounts.permissions import Action
-from apps.backlog.models import BacklogItem
-from apps.hypotheses import services
+from apps.accounts.permissions import Action, require
+from apps.hypotheses import selectors, services
+from apps.hypotheses.access import access_assumption, visible_assumptions
 from apps.hypotheses.filters import AssumptionFilter
 from apps.hypotheses.models import Assumption
 from apps.hypotheses.serializers import (
@@ -18,7 +20,7 @@ from apps.hypotheses.serializers import (
     WrongSerializer,
 )
 from apps.products.access import ProductScopedMixin
-from apps.sprints.models import Sprint, SprintStage
+from apps.sprints.access import access_sprint, access_stage
 
 
 class AssumptionViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -36,23 +38,27 @@ class AssumptionViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.Retrie
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assumption.objects.none()
-        return (
-            Assumption.objects.filter(product=self.product)
-            .prefetch_related(Prefetch("follow_up_items", queryset=BacklogItem.objects.order_by("number")))
-            .order_by("created_at", "id")
+        return visible_assumptions(self.request.user, self.product)
+
+    def get_object(self) -> Assumption:
+        action = self.required.get(self.action, self.default_required)
+        return access_assumption(self.request.user, self.product, self.kwargs["pk"], action)
+
+    def retrieve(self, request, *args, **kwargs):
+        assumption = access_assumption(
+            request.user, self.product, kwargs["pk"], Action.VIEW_ASSUMPTIONS, rows=selectors.assumptions(self.product)
         )
+        return Response(AssumptionSerializer(assumption).data)
 
     def _answer(self, assumption: Assumption, code=status.HTTP_200_OK) -> Response:
-        return Response(AssumptionSerializer(self.get_queryset().get(pk=assumption.pk)).data, status=code)
+        return Response(AssumptionSerializer(selectors.assumption_row(assumption)).data, status=code)
 
     @extend_schema(request=AssumptionCreateSerializer, responses={201: AssumptionSerializer})
     def create(self, request, *args, **kwargs):
         serializer = AssumptionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        sprint = Sprint.objects.filter(product=self.product, pk=data["sprint"]).first()
-        if sprint is None:
-            raise serializers.ValidationError({"sprint": ["No such sprint in this product."]})
+        sprint = access_sprint(request.user, self.product, data["sprint"], Action.RECORD_ASSUMPTIONS, field="sprint")
         assumption = services.assumption_record(
             actor=request.user, sprint=sprint, text=data["text"], category=data["category"]
         )
@@ -78,11 +84,20 @@ class AssumptionViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.Retrie
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         assumption = self.get_object()
+        if data["place"] == services.INTO_SPRINT:
+            require(request.user, Action.PLAN_SPRINTS, self.product)  # work put into the sprint is planning it
         stage = None
         if data.get("stage") is not None:
-            stage = SprintStage.objects.filter(sprint_id=assumption.sprint_id, pk=data["stage"]).first()
-            if stage is None:
-                raise serializers.ValidationError({"stage": ["No such stage in the assumption's sprint."]})
+            if assumption.sprint is None:
+                raise serializers.ValidationError({"stage": ["The assumption belongs to no sprint."]})
+            stage = access_stage(
+                request.user,
+                self.product,
+                data["stage"],
+                Action.RECORD_ASSUMPTIONS,
+                sprint=assumption.sprint,
+                field="stage",
+            )
         assumption = services.assumption_mark_wrong(
             actor=request.user,
             assumption=assumption,

@@ -1,8 +1,11 @@
+from typing import cast
+
 from django import forms
 
 from apps.backlog.models import BacklogItem
 from apps.hypotheses.models import Assumption
-from apps.hypotheses.services import PLACES
+from apps.hypotheses.services import INTO_BACKLOG, PLACES
+from apps.sprints.models import SprintStage
 
 
 class AssumptionForm(forms.Form):
@@ -14,15 +17,21 @@ class WrongForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="What turned out to be the case", max_length=5000
     )
-    place = forms.ChoiceField(choices=list(PLACES.items()), widget=forms.RadioSelect, initial="backlog")
-    stage = forms.ModelChoiceField(queryset=None, required=False, empty_label="No stage")
+    place = forms.ChoiceField(choices=list(PLACES.items()), widget=forms.RadioSelect, initial=INTO_BACKLOG)
+    stage = forms.ModelChoiceField(queryset=SprintStage.objects.none(), required=False, empty_label="No stage")
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, stages=None, **kwargs):
+    def __init__(self, *args, into_sprint: bool = False, stages=None, **kwargs):
+        """`into_sprint`: whether the follow-ups may go into the assumption's
+        sprint (it is open and the viewer may plan it); `stages`: its open
+        stages to choose from, if it is staged."""
         super().__init__(*args, **kwargs)
+        if not into_sprint:
+            cast(forms.ChoiceField, self.fields["place"]).choices = [(INTO_BACKLOG, PLACES[INTO_BACKLOG])]
         if stages is None:
             del self.fields["stage"]
         else:
-            self.fields["stage"].queryset = stages
+            cast(forms.ModelChoiceField, self.fields["stage"]).queryset = stages
 
 
 FOLLOW_UP_KINDS = [(value, label) for value, label in BacklogItem.Kind.choices if value != BacklogItem.Kind.EPIC]

@@ -1,4 +1,4 @@
-"""Reads about assumptions shared by the sprint pages and the API."""
+"""Reads about assumptions shared by the pages, the sprint page's section and the API."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,17 +8,26 @@ from django.db.models import Prefetch, QuerySet
 from apps.backlog.models import BacklogItem
 from apps.hypotheses.models import Assumption
 from apps.sprints.metrics import points_of
+from apps.sprints.models import Sprint
 
 
-def assumptions(product) -> QuerySet[Assumption]:
+def assumptions(product, *, sprint: Sprint | None = None) -> QuerySet[Assumption]:
+    """The product's assumptions (of one sprint, if given) in the order they were recorded, with their follow-ups."""
+    rows = Assumption.objects.filter(product=product)
+    if sprint is not None:
+        rows = rows.filter(sprint=sprint)
     return (
-        Assumption.objects.filter(product=product)
-        .select_related("sprint", "created_by", "checked_by")
+        rows.select_related("sprint", "created_by", "checked_by")
         .prefetch_related(
             Prefetch("follow_up_items", queryset=BacklogItem.objects.select_related("product").order_by("number"))
         )
         .order_by("created_at", "id")
     )
+
+
+def assumption_row(assumption: Assumption) -> Assumption:
+    """One assumption read again, as `assumptions` lists it."""
+    return assumptions(assumption.product_id).get(pk=assumption.pk)
 
 
 @dataclass

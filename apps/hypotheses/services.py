@@ -1,17 +1,20 @@
 """Changes to assumptions. A wrong assumption's extra work becomes backlog
-items (through the backlog's services), linked back to the assumption."""
+items (through the backlog's services), linked back to the assumption.
+
+These functions enforce the business rules; who may call them was checked at
+the door (apps.hypotheses.access, and the right to plan the sprint when
+follow-ups go into it)."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.permissions import Action, can
 from apps.backlog.models import BacklogItem
 from apps.backlog.services import item_create
-from apps.core.exceptions import Conflict
+from apps.core.versions import refuse_if_stale
 from apps.hypotheses.models import Assumption
 from apps.sprints.models import Sprint, SprintStage
 from apps.sprints.services import sprint_item_add
@@ -44,7 +47,7 @@ def assumption_mark_held(
     assumption = _lock(assumption, expected_version)
     if assumption.status != Assumption.Status.OPEN:
         raise ValidationError(f"This assumption was already marked {assumption.get_status_display().lower()}.")
-    return _check(assumption, actor=actor, status=Assumption.Status.HELD, note=note)
+    return _record_outcome(assumption, actor=actor, status=Assumption.Status.HELD, note=note)
 
 
 @transaction.atomic
@@ -62,7 +65,8 @@ def assumption_mark_wrong(
 
     Each follow-up (a dict with title, optional kind and estimate fields)
     becomes a backlog item linked to the assumption, placed at the top of the
-    backlog or into the assumption's sprint (which needs the right to plan it).
+    backlog or into the assumption's sprint while it is open (the caller has
+    checked that the actor may plan that sprint).
     """
     assumption = _lock(assumption, expected_version)
     if assumption.status == Assumption.Status.WRONG:
@@ -72,19 +76,18 @@ def assumption_mark_wrong(
         raise ValidationError({"note": "Say what turned out to be the case."})
     if place not in PLACES:
         raise ValidationError({"place": f"Place the follow-ups {' or '.join(repr(p) for p in PLACES)}."})
-    sprint = assumption.sprint
+    into: Sprint | None = None
     if place == INTO_SPRINT:
-        if sprint is None or sprint.is_closed:
+        into = assumption.sprint
+        if into is None or into.is_closed:
             raise ValidationError({"place": "The assumption's sprint is not open; put the follow-ups in the backlog."})
-        if not can(actor, Action.PLAN_SPRINTS, assumption.product_id):
-            raise PermissionDenied("Only the product manager or scrum master may add work to the sprint.")
     for number, spec in enumerate(follow_ups, start=1):
         fields = _follow_up_fields(spec, number)
         item = item_create(actor=actor, product=assumption.product, at_top=True, **fields)
         assumption.follow_up_items.add(item)
-        if place == INTO_SPRINT:
-            sprint_item_add(actor=actor, sprint=sprint, item=item, stage=stage)
-    return _check(assumption, actor=actor, status=Assumption.Status.WRONG, note=note)
+        if into is not None:
+            sprint_item_add(actor=actor, sprint=into, item=item, stage=stage)
+    return _record_outcome(assumption, actor=actor, status=Assumption.Status.WRONG, note=note)
 
 
 def _follow_up_fields(spec: dict, number: int) -> dict:
@@ -108,14 +111,14 @@ def _lock(assumption: Assumption, expected_version: int | None) -> Assumption:
     current = (
         Assumption.objects.select_for_update(of=("self",)).select_related("sprint", "product").get(pk=assumption.pk)
     )
-    if expected_version is not None and current.version != expected_version:
-        raise Conflict("Someone else updated this assumption since you opened it. Reload and try again.")
+    refuse_if_stale(current, expected_version, label=f"The assumption “{current.text}”")
     if current.sprint is not None and current.sprint.is_closed:
         raise ValidationError(f"{current.sprint.name} is closed; its assumptions are part of its record.")
     return current
 
 
-def _check(assumption: Assumption, *, actor: User, status: str, note: str) -> Assumption:
+def _record_outcome(assumption: Assumption, *, actor: User, status: str, note: str) -> Assumption:
+    """What checking the assumption showed: its new status, the note, who checked it and when."""
     assumption.status = status
     assumption.outcome_note = (note or "").strip()
     assumption.checked_at = timezone.now()

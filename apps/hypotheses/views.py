@@ -1,107 +1,97 @@
-"""Assumption pages: recorded and checked from the sprint they belong to."""
+"""Assumption pages: recorded and checked from the sprint they belong to (the
+sprint page shows them through apps.hypotheses.sections). Objects are found
+through the access functions, changes go through the services inside
+`errors_on(form)` or `flash_errors(request)`; a stale mark is a 409."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from apps.accounts.permissions import Action, can
-from apps.core.exceptions import Conflict
-from apps.core.forms import add_service_errors
-from apps.core.http import posted
+from apps.accounts.permissions import Action, allows, require
+from apps.core.forms import errors_on, form_status
+from apps.core.http import flash_errors, posted, posted_version
 from apps.hypotheses import services
+from apps.hypotheses.access import access_assumption
 from apps.hypotheses.forms import AssumptionForm, FollowUpFormSet, WrongForm
-from apps.hypotheses.models import Assumption
 from apps.products.access import get_product
-from apps.sprints.selectors import get_sprint
+from apps.sprints.access import access_sprint
+from apps.sprints.selectors import open_stages
+
+RECORD = Action.RECORD_ASSUMPTIONS
 
 
-def _assumption(request, product_slug, assumption_id):
-    product = get_product(request.user, product_slug, Action.RECORD_ASSUMPTIONS)
-    assumption = get_object_or_404(Assumption.objects.select_related("sprint"), product=product, pk=assumption_id)
-    return product, assumption
-
-
-def _back(assumption_or_sprint):
+def _back(product, assumption_or_sprint):
+    """To the assumptions on the sprint page."""
     sprint = getattr(assumption_or_sprint, "sprint", assumption_or_sprint)
-    return redirect(f"{sprint.get_absolute_url()}#assumptions")
+    return redirect(f"{sprint.get_absolute_url()}#assumptions") if sprint is not None else redirect(product)
 
 
 @login_required
 @require_POST
 def assumption_add(request, product_slug, sprint_id):
-    product = get_product(request.user, product_slug, Action.RECORD_ASSUMPTIONS)
-    sprint = get_sprint(product, sprint_id)
+    product = get_product(request.user, product_slug, RECORD)
+    sprint = access_sprint(request.user, product, sprint_id, RECORD)
     form = AssumptionForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_errors(request):
             services.assumption_record(actor=request.user, sprint=sprint, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
             messages.success(request, "Assumption recorded.")
     else:
         messages.error(request, "Say what you assume and choose a category.")
-    return _back(sprint)
+    return _back(product, sprint)
 
 
 @login_required
 @require_POST
 def assumption_held(request, product_slug, assumption_id):
-    _, assumption = _assumption(request, product_slug, assumption_id)
-    try:
+    product = get_product(request.user, product_slug, RECORD)
+    assumption = access_assumption(request.user, product, assumption_id, RECORD)
+    with flash_errors(request):
         services.assumption_mark_held(
             actor=request.user,
             assumption=assumption,
             note=request.POST.get("note", ""),
-            expected_version=_version(request),
+            expected_version=posted_version(request),
         )
-    except (ValidationError, Conflict) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
         messages.success(request, "Marked as held.")
-    return _back(assumption)
+    return _back(product, assumption)
 
 
 @login_required
 def assumption_wrong(request, product_slug, assumption_id):
     """Mark an assumption wrong and say what extra work it causes."""
-    product, assumption = _assumption(request, product_slug, assumption_id)
+    product = get_product(request.user, product_slug, RECORD)
+    assumption = access_assumption(request.user, product, assumption_id, RECORD)
     sprint = assumption.sprint
-    may_plan = can(request.user, Action.PLAN_SPRINTS, product) and sprint is not None and not sprint.is_closed
-    stages = sprint.stages.filter(closed_at__isnull=True) if may_plan and sprint.is_staged else None
-    form = WrongForm(posted(request), stages=stages)
-    if not may_plan:
-        form.fields["place"].choices = [("backlog", services.PLACES["backlog"])]
+    into_sprint = allows(product.viewer_role, Action.PLAN_SPRINTS) and sprint is not None and not sprint.is_closed
+    form = WrongForm(
+        posted(request),
+        into_sprint=into_sprint,
+        stages=open_stages(sprint) if into_sprint and sprint is not None and sprint.is_staged else None,
+        initial={"version": assumption.version},
+    )
     follow_ups = FollowUpFormSet(posted(request), prefix="follow_ups")
     if request.method == "POST" and form.is_valid() and follow_ups.is_valid():
-        try:
+        data = form.cleaned_data
+        if data["place"] == services.INTO_SPRINT:
+            require(request.user, Action.PLAN_SPRINTS, product)  # work put into the sprint is planning it
+        with errors_on(form):
             services.assumption_mark_wrong(
                 actor=request.user,
                 assumption=assumption,
-                note=form.cleaned_data["note"],
-                place=form.cleaned_data["place"],
-                stage=form.cleaned_data.get("stage"),
+                note=data["note"],
+                place=data["place"],
+                stage=data.get("stage"),
                 follow_ups=[f.cleaned_data for f in follow_ups.forms if f.cleaned_data.get("title")],
-                expected_version=_version(request),
+                expected_version=data["version"],
             )
-        except (ValidationError, Conflict) as exc:
-            add_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
-        else:
             messages.success(request, "Marked as wrong; the follow-up work is planned.")
-            return _back(assumption)
+            return _back(product, assumption)
     return TemplateResponse(
         request,
         "hypotheses/assumption_wrong.html",
         {"product": product, "assumption": assumption, "form": form, "follow_ups": follow_ups},
-        status=400 if form.errors or follow_ups.errors else 200,
+        status=form_status(form) if not follow_ups.is_bound or follow_ups.is_valid() else 400,
     )
-
-
-def _version(request) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None

@@ -56,6 +56,11 @@ class SprintAdmin(admin.ModelAdmin):
     ]
     inlines = [SprintStageInline, PersonCapacityInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The kind is chosen when a sprint is made (a staged one gets its stages then), as in sprint_update.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "kind"] if obj is not None else fields
+
 
 @admin.register(SprintItem)
 class SprintItemAdmin(admin.ModelAdmin):

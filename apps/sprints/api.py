@@ -1,11 +1,11 @@
 """REST API of sprints: /api/v1/products/{product_slug}/sprints/... and velocity.
 
-Views check the product once (ProductScopedMixin) and call the services;
-business-rule errors become 400 field maps and stale edits 409 (apps.core.api)."""
+Views check the product once (ProductScopedMixin), find what is inside it
+through apps.sprints.access and call the services; business-rule errors become
+400 field maps and stale edits 409 (apps.core.api)."""
 
 from functools import cached_property
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -14,9 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.permissions import Action, require
-from apps.backlog.models import BacklogItem
 from apps.products.access import ProductScopedMixin, get_product
-from apps.sprints import selectors, services
+from apps.sprints import access, selectors, services
 from apps.sprints.filters import SprintFilter, SprintItemFilter
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage
 from apps.sprints.serializers import (
@@ -64,10 +63,11 @@ class SprintViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Sprint.objects.none()
-        return Sprint.objects.filter(product=self.product).order_by("-start_date", "-id")
+        return selectors.sprints_of(self.product)
 
     def get_object(self) -> Sprint:
-        return selectors.get_sprint(self.product, self.kwargs["pk"])
+        action = self.required.get(self.action, self.default_required)
+        return access.access_sprint(self.request.user, self.product, self.kwargs["pk"], action)
 
     def create(self, request, *args, **kwargs):
         data = dict(_valid(SprintSerializer, request.data))
@@ -80,10 +80,7 @@ class SprintViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        sprint = self.get_object()
-        if data.pop("kind", sprint.kind) != sprint.kind:
-            raise serializers.ValidationError({"kind": ["The kind of a sprint is chosen when it is created."]})
-        sprint = services.sprint_update(actor=request.user, sprint=sprint, expected_version=version, **data)
+        sprint = services.sprint_update(actor=request.user, sprint=self.get_object(), expected_version=version, **data)
         return Response(_sprint(sprint))
 
     @extend_schema(request=VersionSerializer, responses=SprintSerializer)
@@ -106,9 +103,9 @@ class SprintViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
         data = _valid(SprintCloseSerializer, request.data)
         next_sprint = None
         if data.get("next_sprint") is not None:
-            next_sprint = Sprint.objects.filter(product=self.product, pk=data["next_sprint"]).first()
-            if next_sprint is None:
-                raise serializers.ValidationError({"next_sprint": ["No such sprint in this product."]})
+            next_sprint = access.access_sprint(
+                request.user, self.product, data["next_sprint"], PLAN, field="next_sprint"
+            )
         decisions = {row["item"]: row["decision"] for row in data["decisions"]}
         if len(decisions) != len(data["decisions"]):
             raise serializers.ValidationError({"decisions": ["One decision per item."]})
@@ -148,7 +145,7 @@ class SprintScopedMixin(ProductScopedMixin):
 
     @cached_property
     def sprint(self) -> Sprint:
-        return selectors.get_sprint(self.product, self.kwargs["sprint_pk"])
+        return access.access_sprint(self.request.user, self.product, self.kwargs["sprint_pk"], VIEW)
 
 
 class SprintItemViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -165,25 +162,21 @@ class SprintItemViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.Gener
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SprintItem.objects.none()
-        return (
-            SprintItem.objects.filter(sprint=self.sprint)
-            .select_related("item")
-            .annotate(blocked=selectors.open_blocker())
-            .order_by("item__rank")
-        )
+        return selectors.sprint_items(self.sprint)
 
     def get_object(self) -> SprintItem:
-        return get_object_or_404(SprintItem, sprint=self.sprint, item__pk=self.kwargs["item_id"])
+        action = self.required.get(self.action, self.default_required)
+        return access.access_sprint_item(
+            self.request.user, self.product, self.kwargs["item_id"], action, sprint=self.sprint
+        )
 
     def _answer(self, entry: SprintItem, code=status.HTTP_200_OK) -> Response:
-        return Response(SprintItemSerializer(self.get_queryset().get(pk=entry.pk)).data, status=code)
+        return Response(SprintItemSerializer(selectors.sprint_item_row(entry)).data, status=code)
 
     @extend_schema(request=SprintItemAddSerializer, responses={201: SprintItemSerializer})
     def create(self, request, *args, **kwargs):
         data = _valid(SprintItemAddSerializer, request.data)
-        item = BacklogItem.objects.filter(product=self.product, pk=data["item"]).first()
-        if item is None:
-            raise serializers.ValidationError({"item": ["No such item in this product's backlog."]})
+        item = access.access_backlog_item(request.user, self.product, data["item"], PLAN, field="item")
         entry = services.sprint_item_add(
             actor=request.user, sprint=self.sprint, item=item, stage=self._stage(data.get("stage"))
         )
@@ -194,7 +187,7 @@ class SprintItemViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.Gener
         data = _valid(SprintItemUpdateSerializer, request.data)
         entry = self.get_object()
         if "stage" in data:
-            require(request.user, PLAN, self.product)
+            require(request.user, PLAN, self.product)  # moving an item between stages is planning
             entry = services.sprint_item_assign_stage(actor=request.user, entry=entry, stage=self._stage(data["stage"]))
         if "finding" in data:
             entry = services.sprint_item_record_finding(actor=request.user, entry=entry, finding=data["finding"])
@@ -207,10 +200,7 @@ class SprintItemViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.Gener
     def _stage(self, stage_id: int | None) -> SprintStage | None:
         if stage_id is None:
             return None
-        stage = SprintStage.objects.filter(sprint=self.sprint, pk=stage_id).first()
-        if stage is None:
-            raise serializers.ValidationError({"stage": [f"No such stage in {self.sprint.name}."]})
-        return stage
+        return access.access_stage(self.request.user, self.product, stage_id, PLAN, sprint=self.sprint, field="stage")
 
 
 class StageViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -225,20 +215,21 @@ class StageViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.GenericVie
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return SprintStage.objects.none()
-        return SprintStage.objects.filter(sprint=self.sprint).prefetch_related("exit_criteria").order_by("position")
+        return selectors.stages_of(self.sprint, with_criteria=True)
 
     def get_object(self) -> SprintStage:
-        return selectors.get_stage(self.sprint, self.kwargs["pk"])
+        action = self.required.get(self.action, self.default_required)
+        return access.access_stage(self.request.user, self.product, self.kwargs["pk"], action, sprint=self.sprint)
 
     def retrieve(self, request, *args, **kwargs):
         return Response(StageSerializer(self.get_object()).data)
 
     @extend_schema(request=StageUpdateSerializer, responses=StageSerializer)
     def partial_update(self, request, *args, **kwargs):
-        data = _valid(StageUpdateSerializer, request.data)
-        return Response(
-            StageSerializer(services.stage_update(actor=request.user, stage=self.get_object(), **data)).data
-        )
+        data = dict(_valid(StageUpdateSerializer, request.data))
+        version = data.pop("version", None)
+        stage = services.stage_update(actor=request.user, stage=self.get_object(), expected_version=version, **data)
+        return Response(StageSerializer(stage).data)
 
     @extend_schema(request=StageCloseSerializer, responses=StageSerializer)
     @action(detail=True, methods=["post"])
@@ -264,12 +255,12 @@ class ExitCriterionViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.Ge
 
     @cached_property
     def stage(self) -> SprintStage:
-        return selectors.get_stage(self.sprint, self.kwargs["stage_pk"])
+        return access.access_stage(self.request.user, self.product, self.kwargs["stage_pk"], VIEW, sprint=self.sprint)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ExitCriterion.objects.none()
-        return ExitCriterion.objects.filter(stage=self.stage)
+        return selectors.exit_criteria(self.stage)
 
     @extend_schema(request=ExitCriterionSerializer, responses={201: ExitCriterionSerializer})
     def create(self, request, *args, **kwargs):
@@ -280,7 +271,7 @@ class ExitCriterionViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.Ge
     @extend_schema(request=ExitCriterionUpdateSerializer, responses=ExitCriterionSerializer)
     def partial_update(self, request, *args, **kwargs):
         data = _valid(ExitCriterionUpdateSerializer, request.data)
-        criterion = get_object_or_404(ExitCriterion, stage=self.stage, pk=kwargs["pk"])
+        criterion = access.access_criterion(request.user, self.product, kwargs["pk"], WORK, stage=self.stage)
         criterion = services.exit_criterion_set(actor=request.user, criterion=criterion, met=data["met"])
         return Response(ExitCriterionSerializer(criterion).data)
 

@@ -1,9 +1,10 @@
 """Demo sprints for `make run`: three closed two-week sprints per product (so
 velocity and frozen burndowns show), a running standard sprint on the
-Recommender and a running four-week staged sprint with assumptions on the
-Insights Platform. Everything goes through the services; the demo replays
-past sprints today, so their events are then moved back to the days they
-stand for. A product that already has sprints is left alone."""
+Recommender and a running four-week staged sprint on the Insights Platform
+(apps.hypotheses.demo records its assumptions). Everything goes through the
+services; the demo replays past sprints today, so their events are then moved
+back to the days they stand for (`on_day`). A product that already has sprints
+is left alone."""
 
 import datetime
 from decimal import Decimal
@@ -13,7 +14,6 @@ from django.utils import timezone
 from apps.backlog import workflow
 from apps.backlog.models import BacklogItem
 from apps.backlog.services import item_create, item_set_status
-from apps.hypotheses import services as assumptions
 from apps.sprints import services
 from apps.sprints.models import ExitCriterion, ScopeEvent, Sprint, SprintItem
 from apps.sprints.selectors import planning_backlog
@@ -107,23 +107,23 @@ def _history(product, people, sprints, current: Sprint) -> None:
         items = [(_ready_item(pm, product, title, points), finished) for title, points, finished in work]
         for item, _ in items:
             services.sprint_item_add(actor=lead, sprint=sprint, item=item)
-        with _on(sprint, day=0):
+        with on_day(sprint, day=0):
             sprint = services.sprint_start(actor=lead, sprint=sprint)
         if number == 1:
             title, points, day = ADDED_LATE
             late = _ready_item(pm, product, title, points)
-            with _on(sprint, day=day - 1):
+            with on_day(sprint, day=day - 1):
                 services.sprint_item_add(actor=lead, sprint=sprint, item=late)
             items.append((late, day))
         for item, finished in items:
             if finished is not None:
-                with _on(sprint, day=finished):
+                with on_day(sprint, day=finished):
                     _finish(lead, item)
         unfinished = SprintItem.objects.filter(sprint=sprint, outcome=SprintItem.Outcome.OPEN).exclude(
             item__status=BacklogItem.Status.DONE
         )
         last = number == len(sprints) - 1
-        with _on(sprint, day=13, hour=16):
+        with on_day(sprint, day=13, hour=16):
             sprint, next_sprint = services.sprint_close(
                 actor=lead,
                 sprint=sprint,
@@ -154,11 +154,12 @@ def _run_standard_sprint(sprint: Sprint, people) -> None:
     )
     for item in _open_items(product, 3):
         services.sprint_item_add(actor=lead, sprint=sprint, item=item)
-    with _on(sprint, day=0):
+    with on_day(sprint, day=0):
         sprint = services.sprint_start(actor=lead, sprint=sprint)
     first = SprintItem.objects.filter(sprint=sprint).select_related("item").order_by("item__rank").first()
-    with _on(sprint, day=3):
-        _finish(lead, first.item)
+    if first is not None:
+        with on_day(sprint, day=3):
+            _finish(lead, first.item)
 
 
 def _run_staged_sprint(sprint: Sprint, people, lead) -> None:
@@ -166,47 +167,20 @@ def _run_staged_sprint(sprint: Sprint, people, lead) -> None:
     stages = list(sprint.stages.all())
     for index, item in enumerate(_open_items(product, 5)):
         services.sprint_item_add(actor=lead, sprint=sprint, item=item, stage=stages[min(index // 2, 2)])
-    with _on(sprint, day=0):
+    with on_day(sprint, day=0):
         sprint = services.sprint_start(actor=lead, sprint=sprint)
     for entry in SprintItem.objects.filter(sprint=sprint, stage=stages[0]).select_related("item"):
-        with _on(sprint, day=4):
+        with on_day(sprint, day=4):
             _finish(lead, entry.item)
     for criterion in ExitCriterion.objects.filter(stage=stages[0]):
         services.exit_criterion_set(actor=people["tara"], criterion=criterion, met=True)
     services.stage_close(actor=lead, stage=stages[0])
 
-    member = people["tara"]
-    held = assumptions.assumption_record(
-        actor=member,
-        sprint=sprint,
-        text="Analysts get read access to the query logs within a week",
-        category="access_approval",
-    )
-    assumptions.assumption_mark_held(actor=member, assumption=held, note="Access granted on day 3.")
-    wrong = assumptions.assumption_record(
-        actor=member, sprint=sprint, text="The warehouse keeps two years of query logs", category="data_availability"
-    )
-    with _on(sprint, day=6):
-        assumptions.assumption_mark_wrong(
-            actor=lead,
-            assumption=wrong,
-            note="Only nine months are kept online; the rest is in cold storage.",
-            follow_ups=[
-                {"title": "Restore archived query logs", "kind": "data_request", "story_points": 3},
-                {"title": "Document the nine-month retention gap", "kind": "task", "story_points": 1},
-            ],
-            place="sprint",
-            stage=stages[1],
-        )
-    assumptions.assumption_record(
-        actor=member, sprint=sprint, text="Three queries cause most of the slow loads", category="effort"
-    )
-
 
 # --- Helpers ------------------------------------------------------------------
 
 
-class _on:
+class on_day:
     """Events recorded inside the block are moved back to `day` of the sprint."""
 
     def __init__(self, sprint: Sprint, *, day: int, hour: int = 10):

@@ -2,20 +2,23 @@
 
 from django import forms
 
+from apps.accounts.models import User
 from apps.backlog.models import BacklogItem
 from apps.sprints.models import Sprint
-from apps.sprints.services import DECISIONS
+from apps.sprints.services import CARRY_OVER, CloseDecision
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class SprintForm(forms.Form):
+class VersionForm(forms.Form):
+    """The version of the object an edit was based on, sent back with the edit:
+    a newer one in the database means the edit is stale (409)."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class SprintFieldsForm(forms.Form):
     name = forms.CharField(max_length=120)
-    kind = forms.ChoiceField(
-        choices=Sprint.Kind.choices,
-        initial=Sprint.Kind.STANDARD,
-        help_text="A staged sprint is split into the product's stages (by default four weeks of data science).",
-    )
     start_date = forms.DateField(widget=DATE)
     end_date = forms.DateField(widget=DATE)
     goal = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Markdown.")
@@ -24,14 +27,28 @@ class SprintForm(forms.Form):
     )
 
 
-class SprintEditForm(SprintForm):
+class SprintForm(SprintFieldsForm):
+    kind = forms.ChoiceField(
+        choices=Sprint.Kind.choices,
+        initial=Sprint.Kind.STANDARD,
+        help_text="A staged sprint is split into the product's stages (by default four weeks of data science).",
+    )
+    field_order = ["name", "kind"]
+
+
+class SprintEditForm(VersionForm, SprintFieldsForm):
     """Editing keeps the kind: stages are made when the sprint is created."""
 
-    kind = None
+
+class PlanItemForm(forms.Form):
+    """An item pulled into the sprint, taken out or moved to another stage (the item by its backlog id)."""
+
+    item = forms.IntegerField()
+    stage = forms.IntegerField(required=False)
 
 
 class CapacityForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=None)
+    person = forms.ModelChoiceField(queryset=User.objects.none())
     points = forms.DecimalField(min_value=0, max_digits=8, decimal_places=1)
     days_off = forms.IntegerField(min_value=0, initial=0)
 
@@ -48,10 +65,12 @@ class BaseCapacityFormSet(forms.BaseFormSet):
 CapacityFormSet = forms.formset_factory(CapacityForm, formset=BaseCapacityFormSet, extra=2)
 
 
-class CloseForm(forms.Form):
+class CloseForm(VersionForm):
     """One decision per unfinished item, and the planned sprint to carry them into."""
 
-    next_sprint = forms.ModelChoiceField(queryset=None, required=False, empty_label="A new sprint right after this one")
+    next_sprint = forms.ModelChoiceField(
+        queryset=Sprint.objects.none(), required=False, empty_label="A new sprint right after this one"
+    )
 
     def __init__(self, *args, unfinished=(), planned=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +78,7 @@ class CloseForm(forms.Form):
         self.items = list(unfinished)
         for entry in self.items:
             self.fields[f"decision_{entry.item_id}"] = forms.ChoiceField(
-                label=str(entry.item), choices=list(DECISIONS.items()), widget=forms.RadioSelect, initial="carry_over"
+                label=str(entry.item), choices=CloseDecision.choices, widget=forms.RadioSelect, initial=CARRY_OVER
             )
 
     def decisions(self) -> dict[int, str]:
@@ -69,7 +88,7 @@ class CloseForm(forms.Form):
         return [(entry, self[f"decision_{entry.item_id}"]) for entry in self.items]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionForm):
     goal_met = forms.TypedChoiceField(
         choices=[("", "Not decided"), ("yes", "Yes, the goal was met"), ("no", "No, the goal was not met")],
         coerce=lambda value: value == "yes",
@@ -93,7 +112,7 @@ class FindingForm(forms.Form):
     )
 
 
-class StageForm(forms.Form):
+class StageForm(VersionForm):
     name = forms.CharField(max_length=80)
     goal = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     start_date = forms.DateField(widget=DATE)
@@ -111,6 +130,10 @@ class StageCloseForm(forms.Form):
 
 class CriterionForm(forms.Form):
     text = forms.CharField(max_length=300, label="New exit criterion")
+
+
+class CriterionTickForm(forms.Form):
+    met = forms.BooleanField(required=False)
 
 
 class TemplateStageForm(forms.Form):

@@ -1,10 +1,15 @@
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-POINTS = {"max_digits": 8, "decimal_places": 1}
+from apps.backlog.models import BacklogItem
+
+POINTS: dict[str, Any] = {"max_digits": 8, "decimal_places": 1}
+# Item statuses whose work needs no more decision when a sprint closes.
+FINISHED_WORK = (BacklogItem.Status.DONE, BacklogItem.Status.DROPPED)
 
 
 class SprintSettings(models.Model):
@@ -15,6 +20,9 @@ class SprintSettings(models.Model):
         default=False,
         help_text="Several teams may run sprints of this product at the same time (dates may overlap).",
     )
+
+    class Meta:
+        verbose_name_plural = "sprint settings"
 
     def __str__(self):
         return f"Sprint settings of {self.product}"
@@ -110,6 +118,7 @@ class PersonCapacity(models.Model):
     days_off = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name_plural = "person capacities"
         ordering = ["sprint_id", "person_id"]
         constraints = [models.UniqueConstraint(fields=["sprint", "person"], name="one_capacity_per_person_and_sprint")]
 
@@ -133,6 +142,7 @@ class SprintStage(models.Model):
     # Why the stage was closed although some exit criteria were not met.
     override_reason = models.TextField(blank=True)
     burndown = models.JSONField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["sprint_id", "position"]
@@ -163,6 +173,7 @@ class ExitCriterion(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name_plural = "exit criteria"
         ordering = ["stage_id", "position", "id"]
 
     def __str__(self):
@@ -228,6 +239,11 @@ class SprintItem(models.Model):
 
     def __str__(self):
         return f"{self.item} in {self.sprint}"
+
+    @property
+    def is_unfinished(self) -> bool:
+        """Still in the sprint with its work neither done nor dropped: closing the sprint must decide about it."""
+        return self.outcome == self.Outcome.OPEN and self.item.status not in FINISHED_WORK
 
 
 class ScopeEvent(models.Model):

@@ -8,13 +8,23 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.accounts.permissions import TEAM
 from apps.backlog import workflow
 from apps.backlog.models import BacklogItem, Blocker
 from apps.sprints import metrics
-from apps.sprints.models import ScopeEvent, Sprint, SprintItem, SprintStage, StageTemplate
+from apps.sprints.models import (
+    ExitCriterion,
+    PersonCapacity,
+    ScopeEvent,
+    Sprint,
+    SprintItem,
+    SprintSettings,
+    SprintStage,
+    StageTemplate,
+)
 from apps.sprints.stages import DATA_SCIENCE_STAGES, StagePlan, criteria_lines
 
 Outcome = SprintItem.Outcome
@@ -39,10 +49,9 @@ def item_sprints(item: BacklogItem) -> list[SprintItem]:
 # --- Sprints ------------------------------------------------------------------
 
 
-def get_sprint(product, sprint_id: int) -> Sprint:
-    sprint = get_object_or_404(Sprint.objects.select_related("product"), product=product, pk=sprint_id)
-    sprint.product = product  # keeps the viewer's role set by get_product
-    return sprint
+def sprints_of(product) -> QuerySet[Sprint]:
+    """The product's sprints, newest first."""
+    return Sprint.objects.filter(product=product).order_by("-start_date", "-id")
 
 
 def sprint_list(product) -> QuerySet[Sprint]:
@@ -68,6 +77,30 @@ def open_sprints(product) -> list[Sprint]:
     return list(Sprint.objects.filter(product=product).exclude(status=Sprint.Status.CLOSED).order_by("start_date"))
 
 
+def carried_into(sprint: Sprint) -> Sprint | None:
+    """The sprint that took over this sprint's unfinished work, if any."""
+    carried = SprintItem.objects.filter(carried_from__sprint=sprint).select_related("sprint").first()
+    return carried.sprint if carried else None
+
+
+@dataclass
+class Closing:
+    """What the close page shows: finished and unfinished items, and where unfinished work may go."""
+
+    done: list[SprintItem]
+    unfinished: list[SprintItem]
+    targets: QuerySet[Sprint]  # the product's other planned sprints
+
+
+def closing(sprint: Sprint) -> Closing:
+    entries = sprint_entries(sprint, outcomes=[Outcome.OPEN])
+    return Closing(
+        done=[entry for entry in entries if entry.item.status == BacklogItem.Status.DONE],
+        unfinished=[entry for entry in entries if entry.is_unfinished],
+        targets=Sprint.objects.filter(product_id=sprint.product_id, status=Sprint.Status.PLANNED).exclude(pk=sprint.pk),
+    )
+
+
 def live_points(sprints: Iterable[Sprint]) -> dict[int, dict]:
     """Planned and finished points of sprints that are not closed (closed ones carry frozen figures)."""
     ids = [sprint.pk for sprint in sprints if not sprint.is_closed]
@@ -89,13 +122,13 @@ def sprint_figures(sprint: Sprint) -> metrics.Figures:
     """Frozen figures of a closed sprint, live ones otherwise."""
     if sprint.is_closed:
         return metrics.Figures(
-            committed=sprint.committed_points,
-            added=sprint.added_points,
-            removed=sprint.removed_points,
-            completed=sprint.completed_points,
-            completed_committed=sprint.completed_committed_points,
-            carried_over=sprint.carried_over_points,
-            dropped=sprint.dropped_points,
+            committed=metrics.points_of(sprint.committed_points),
+            added=metrics.points_of(sprint.added_points),
+            removed=metrics.points_of(sprint.removed_points),
+            completed=metrics.points_of(sprint.completed_points),
+            completed_committed=metrics.points_of(sprint.completed_committed_points),
+            carried_over=metrics.points_of(sprint.carried_over_points),
+            dropped=metrics.points_of(sprint.dropped_points),
         )
     rows = SprintItem.objects.filter(sprint=sprint).values_list("points", "committed", "outcome", "item__status")
     return metrics.figures_of(
@@ -152,17 +185,41 @@ def open_blocker():
     return Exists(Blocker.objects.filter(item_id=OuterRef("item_id"), resolved_at__isnull=True))
 
 
-def sprint_entries(sprint: Sprint, *, outcomes: Iterable[str] | None = None) -> list[SprintItem]:
-    """The sprint's items in backlog order, with what the board and plan show of them."""
-    entries = SprintItem.objects.filter(sprint=sprint)
-    if outcomes is not None:
-        entries = entries.filter(outcome__in=list(outcomes))
-    return list(
+def sprint_items(sprint: Sprint) -> QuerySet[SprintItem]:
+    """The sprint's items in backlog order, as the API lists them."""
+    return (
+        SprintItem.objects.filter(sprint=sprint)
+        .select_related("item")
+        .annotate(blocked=open_blocker())
+        .order_by("item__rank")
+    )
+
+
+def sprint_item_row(entry: SprintItem) -> SprintItem:
+    """One item of a sprint read again, as `sprint_items` lists it."""
+    return sprint_items(entry.sprint).get(pk=entry.pk)
+
+
+def _entries(entries: QuerySet[SprintItem]) -> QuerySet[SprintItem]:
+    return (
         entries.select_related("item", "item__assignee", "item__parent", "stage")
         .defer("item__description", "item__parent__description", "stage__goal")
         .annotate(blocked=open_blocker())
         .order_by("item__rank")
     )
+
+
+def sprint_entries(sprint: Sprint, *, outcomes: Iterable[str] | None = None) -> list[SprintItem]:
+    """The sprint's items in backlog order, with what the board and plan show of them."""
+    entries = SprintItem.objects.filter(sprint=sprint)
+    if outcomes is not None:
+        entries = entries.filter(outcome__in=list(outcomes))
+    return list(_entries(entries))
+
+
+def board_card(sprint: Sprint, item: BacklogItem) -> SprintItem:
+    """The board's card of one item of the sprint, as `board` shows it."""
+    return _entries(SprintItem.objects.filter(sprint=sprint, item=item, outcome=Outcome.OPEN)).get()
 
 
 def planning_backlog(product, *, limit: int = 100) -> list[BacklogItem]:
@@ -178,16 +235,26 @@ def planning_backlog(product, *, limit: int = 100) -> list[BacklogItem]:
     )
 
 
-def readiness_warnings(item: BacklogItem) -> list[str]:
-    """Why an item in a plan may not be ready to work on (needs `blocked` annotated)."""
+def readiness_warnings(item: BacklogItem, *, blocked: bool | None = None) -> list[str]:
+    """Why an item in a plan may not be ready to work on. Whether it is blocked
+    is `blocked`, or else the item's `blocked` annotation."""
     warnings = []
     if item.status == BacklogItem.Status.NEW:
         warnings.append("not marked ready")
     if not item.is_estimated:
         warnings.append("no estimate")
-    if getattr(item, "blocked", False):
+    if getattr(item, "blocked", False) if blocked is None else blocked:
         warnings.append("blocked")
     return warnings
+
+
+def entry_warnings(entry: SprintItem) -> list[str]:
+    """Readiness warnings of an item of a sprint (from sprint_entries, which annotates `blocked`)."""
+    return readiness_warnings(entry.item, blocked=getattr(entry, "blocked", False))
+
+
+def not_ready_count(entries: Iterable[SprintItem]) -> int:
+    return sum(1 for entry in entries if entry_warnings(entry))
 
 
 @dataclass
@@ -241,6 +308,25 @@ def capacity_of(sprint: Sprint, entries: Iterable[SprintItem]) -> Capacity:
         result.expected += metrics.points_of(item.expected_points)
         result.pessimistic += item.estimate_pessimistic if item.has_range else item.story_points
     return result
+
+
+def team_people(product) -> QuerySet[User]:
+    """Who may have a capacity in the product's sprints: its team, not its stakeholders."""
+    return User.objects.filter(memberships__product=product, memberships__role__in=TEAM).order_by("username")
+
+
+def capacities(sprint: Sprint) -> list[PersonCapacity]:
+    return list(PersonCapacity.objects.filter(sprint=sprint).select_related("person"))
+
+
+def has_capacities(sprint: Sprint) -> bool:
+    """Whether the team capacity is the sum of per-person capacities (and so not edited by hand)."""
+    return PersonCapacity.objects.filter(sprint=sprint).exists()
+
+
+def sprint_settings(product) -> SprintSettings:
+    """How the product runs its sprints (the defaults, unsaved, when it never said)."""
+    return SprintSettings.objects.filter(product=product).first() or SprintSettings(product=product)
 
 
 def working_days(start: datetime.date, end: datetime.date) -> int:
@@ -327,10 +413,19 @@ def sprint_stages(sprint: Sprint) -> list[SprintStage]:
     )
 
 
-def get_stage(sprint: Sprint, stage_id: int) -> SprintStage:
-    stage = get_object_or_404(SprintStage, sprint=sprint, pk=stage_id)
-    stage.sprint = sprint
-    return stage
+def stages_of(sprint: Sprint, *, with_criteria: bool = False) -> QuerySet[SprintStage]:
+    """The sprint's stages in order (with their exit criteria, as the API shows them)."""
+    stages = SprintStage.objects.filter(sprint=sprint).order_by("position")
+    return stages.prefetch_related("exit_criteria") if with_criteria else stages
+
+
+def open_stages(sprint: Sprint) -> QuerySet[SprintStage]:
+    """Stages work can still be planned into."""
+    return SprintStage.objects.filter(sprint=sprint, closed_at__isnull=True).order_by("position")
+
+
+def exit_criteria(stage: SprintStage) -> QuerySet[ExitCriterion]:
+    return ExitCriterion.objects.filter(stage=stage).select_related("met_by")
 
 
 def current_stage(stages: list[SprintStage]) -> SprintStage | None:

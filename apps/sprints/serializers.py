@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from apps.backlog.models import BacklogItem
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage
-from apps.sprints.services import DECISIONS
+from apps.sprints.services import CloseDecision
 
 
 class SprintSerializer(serializers.ModelSerializer):
@@ -66,7 +66,7 @@ class VersionSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.Serializer):
     item = serializers.IntegerField(help_text="Backlog item id of an unfinished item.")
-    decision = serializers.ChoiceField(choices=list(DECISIONS.items()))
+    decision = serializers.ChoiceField(choices=CloseDecision.choices)
 
 
 class SprintCloseSerializer(VersionSerializer):
@@ -177,11 +177,12 @@ class StageSerializer(serializers.ModelSerializer):
             "closed_at",
             "override_reason",
             "exit_criteria",
+            "version",
         ]
         read_only_fields = fields
 
 
-class StageUpdateSerializer(serializers.Serializer):
+class StageUpdateSerializer(VersionSerializer):
     name = serializers.CharField(max_length=80)
     goal = serializers.CharField(allow_blank=True, required=False, default="")
     start_date = serializers.DateField()

@@ -1,6 +1,7 @@
 """Every change to sprints goes through these functions; the HTML views, the
-API and the demo share them. Each is atomic and takes the acting user.
-Who may call which is decided by the callers through apps.accounts.permissions."""
+API, the demo and other apps share them. Each is atomic and takes the acting
+user. They enforce the business rules (workflow, dates, versions); who may do
+what was checked at the door, by the callers' access functions (apps.sprints.access)."""
 
 import datetime
 import re
@@ -8,13 +9,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import TEAM, role_in
 from apps.backlog import workflow
 from apps.backlog.models import BacklogItem
-from apps.core.exceptions import Conflict
+from apps.backlog.services import item_set_status
+from apps.core.versions import refuse_if_stale
 from apps.products.models import Product
 from apps.sprints import events, metrics, selectors
 from apps.sprints.models import (
@@ -81,11 +84,17 @@ SPRINT_EDITABLE = frozenset({"name", "goal", "start_date", "end_date", "capacity
 
 @transaction.atomic
 def sprint_update(*, actor: User, sprint: Sprint, expected_version: int | None = None, **changes) -> Sprint:
+    """Change a sprint's name, goal, dates or capacity. Its kind stays what it
+    was created as (a staged sprint's stages are made then); sending the same
+    kind again is no change."""
+    kind = changes.pop("kind", None)
     unknown = set(changes) - SPRINT_EDITABLE
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     _lock_product(sprint.product)
     sprint = _lock_sprint(sprint, expected_version)
+    if kind is not None and kind != sprint.kind:
+        raise ValidationError({"kind": "The kind of a sprint is chosen when it is created."})
     if sprint.is_closed:
         raise ValidationError(f"{sprint.name} is closed; its plan and figures no longer change.")
     if sprint.status == Status.ACTIVE and changes.get("start_date", sprint.start_date) != sprint.start_date:
@@ -106,9 +115,12 @@ def sprint_update(*, actor: User, sprint: Sprint, expected_version: int | None =
 
 
 @transaction.atomic
-def sprint_set_capacity(*, actor: User, sprint: Sprint, capacities: list[tuple[User, Decimal, int]]) -> Sprint:
-    """Record what each person can take on; the team capacity becomes their sum, less days off."""
-    sprint = _lock_sprint(sprint, None)
+def sprint_set_capacity(
+    *, actor: User, sprint: Sprint, capacities: list[tuple[User, Decimal, int]], expected_version: int | None = None
+) -> Sprint:
+    """Record what each person can take on; the team capacity becomes their sum, less days off.
+    The capacities are part of the sprint: an edit based on an older version of it is refused."""
+    sprint = _lock_sprint(sprint, expected_version)
     if sprint.is_closed:
         raise ValidationError(f"{sprint.name} is closed; its capacity no longer changes.")
     working_days = selectors.working_days(sprint.start_date, sprint.end_date)
@@ -174,9 +186,15 @@ def sprint_start(*, actor: User, sprint: Sprint, expected_version: int | None = 
     return sprint
 
 
-CARRY_OVER = "carry_over"
-RETURN_TO_BACKLOG = "backlog"
-DECISIONS = {CARRY_OVER: "Carry over to the next sprint", RETURN_TO_BACKLOG: "Return to the backlog"}
+class CloseDecision(TextChoices):
+    """What becomes of an unfinished item when its sprint closes."""
+
+    CARRY_OVER = "carry_over", "Carry over to the next sprint"
+    RETURN_TO_BACKLOG = "backlog", "Return to the backlog"
+
+
+CARRY_OVER = CloseDecision.CARRY_OVER
+RETURN_TO_BACKLOG = CloseDecision.RETURN_TO_BACKLOG
 
 
 @transaction.atomic
@@ -202,11 +220,7 @@ def sprint_close(
     if open_stages:
         raise ValidationError(f"Close every stage first: {', '.join(open_stages)} still open.")
     entries = list(SprintItem.objects.filter(sprint=sprint, outcome=Outcome.OPEN).select_related("item"))
-    unfinished = {
-        entry.item_id: entry
-        for entry in entries
-        if entry.item.status not in (BacklogItem.Status.DONE, BacklogItem.Status.DROPPED)
-    }
+    unfinished = {entry.item_id: entry for entry in entries if entry.is_unfinished}
     _check_decisions(decisions, unfinished)
     carried = [entry for item_id, entry in unfinished.items() if decisions[item_id] == CARRY_OVER]
     if carried:
@@ -353,6 +367,20 @@ def sprint_item_assign_stage(*, actor: User, entry: SprintItem, stage: SprintSta
     return entry
 
 
+def sprint_item_move(
+    *, actor: User, entry: SprintItem, status: str, expected_version: int | None = None
+) -> BacklogItem:
+    """A card moved on the board: only the open items of a running sprint move
+    there; the backlog's workflow decides whether the item may take `status`
+    (item_set_status is the one write, and atomic)."""
+    sprint = entry.sprint
+    if sprint.status != Status.ACTIVE:
+        raise ValidationError(f"{sprint.name} is not running; its board cannot change.")
+    if entry.outcome != Outcome.OPEN:
+        raise ValidationError(f"#{entry.item.number} is no longer on the board of {sprint.name}.")
+    return item_set_status(actor=actor, item=entry.item, status=status, expected_version=expected_version)
+
+
 @transaction.atomic
 def sprint_item_record_finding(*, actor: User, entry: SprintItem, finding: str) -> SprintItem:
     """What an experiment or analysis answered: it counts as delivered in the review."""
@@ -387,10 +415,20 @@ def record_status_change(*, item, old_status: str, new_status: str, actor) -> No
 
 @transaction.atomic
 def stage_update(
-    *, actor: User, stage: SprintStage, name: str, goal: str, start_date: datetime.date, end_date: datetime.date
+    *,
+    actor: User,
+    stage: SprintStage,
+    name: str,
+    goal: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    expected_version: int | None = None,
 ) -> SprintStage:
+    """Rename a stage, change its goal or move its dates within the sprint and between its neighbours,
+    refusing the edit if someone changed the stage since `expected_version`."""
     sprint = _lock_sprint(stage.sprint, None)
     stage = SprintStage.objects.select_for_update().get(pk=stage.pk)
+    refuse_if_stale(stage, expected_version, label=stage.name)
     if stage.is_closed or sprint.is_closed:
         raise ValidationError(f"{stage.name} is closed; it no longer changes.")
     stage.name, stage.goal = (name or "").strip(), goal or ""
@@ -410,7 +448,8 @@ def stage_update(
         raise ValidationError({"start_date": f"Starts before {before.name} ends ({before.end_date})."})
     if after is not None and end_date >= after.start_date:
         raise ValidationError({"end_date": f"Ends after {after.name} starts ({after.start_date})."})
-    stage.save(update_fields=["name", "goal", "start_date", "end_date"])
+    stage.version += 1
+    stage.save(update_fields=["name", "goal", "start_date", "end_date", "version"])
     return stage
 
 
@@ -441,7 +480,8 @@ def stage_close(*, actor: User, stage: SprintStage, override_reason: str = "") -
     stage.closed_at = timezone.now()
     stage.closed_by = actor
     stage.override_reason = override_reason if unmet else ""
-    stage.save(update_fields=["burndown", "closed_at", "closed_by", "override_reason"])
+    stage.version += 1
+    stage.save(update_fields=["burndown", "closed_at", "closed_by", "override_reason", "version"])
     return stage
 
 
@@ -504,11 +544,7 @@ def _lock_product(product: Product) -> None:
 
 def _lock_sprint(sprint: Sprint, expected_version: int | None) -> Sprint:
     current = Sprint.objects.select_for_update().select_related("product").get(pk=sprint.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise Conflict(
-            f"{current.name} was changed by someone else since you opened it. "
-            "Reload to see their change, then try again."
-        )
+    refuse_if_stale(current, expected_version, label=current.name)
     return current
 
 
@@ -564,7 +600,8 @@ def _fit_stages(sprint: Sprint) -> None:
     spans = lay_out(lengths, max(first_free, sprint.start_date), sprint.end_date)
     for stage, (first, last) in zip(open_stages, spans, strict=True):
         stage.start_date, stage.end_date = first, last
-    SprintStage.objects.bulk_update(open_stages, ["start_date", "end_date"])
+        stage.version += 1
+    SprintStage.objects.bulk_update(open_stages, ["start_date", "end_date", "version"])
 
 
 def _check_stage(sprint: Sprint, stage: SprintStage | None) -> SprintStage | None:
@@ -591,9 +628,11 @@ def _check_decisions(decisions: dict[int, str], unfinished: dict[int, SprintItem
     unknown_items = set(decisions) - set(unfinished)
     if unknown_items:
         raise ValidationError({"decisions": "Decisions were given for items that are not unfinished in this sprint."})
-    bad = {value for value in decisions.values() if value not in DECISIONS}
+    bad = {value for value in decisions.values() if value not in CloseDecision.values}
     if bad:
-        raise ValidationError({"decisions": f"Decide {CARRY_OVER!r} or {RETURN_TO_BACKLOG!r} for each item."})
+        raise ValidationError(
+            {"decisions": f"Decide {CARRY_OVER.value!r} or {RETURN_TO_BACKLOG.value!r} for each item."}
+        )
     missing = [entry.item for item_id, entry in unfinished.items() if item_id not in decisions]
     if missing:
         raise ValidationError(

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from apps.backlog.models import BacklogItem
 from apps.core.exceptions import Conflict
@@ -86,11 +86,27 @@ def test_follow_ups_can_go_to_the_backlog_top_instead(assumption, member, produc
     assert item.kind == BacklogItem.Kind.TASK
 
 
-def test_team_members_may_not_put_follow_ups_into_the_sprint(assumption, member):
-    with pytest.raises(PermissionDenied):
-        services.assumption_mark_wrong(
-            actor=member, assumption=assumption, note="No", follow_ups=[{"title": "X"}], place=services.INTO_SPRINT
-        )
+def test_team_members_may_not_put_follow_ups_into_the_sprint(api, browser_client, assumption, member):
+    # The right to plan the sprint is checked at the door (the service trusts its callers): API 403, and the
+    # page does not even offer the choice.
+    response = api.as_user(member).post(
+        f"/api/v1/products/recommender/assumptions/{assumption.pk}/wrong/",
+        {"note": "No", "follow_ups": [{"title": "X"}], "place": services.INTO_SPRINT},
+        format="json",
+    )
+    assert response.status_code == 403
+    page = browser_client.as_user(member).post(
+        f"/p/recommender/hypotheses/assumptions/{assumption.pk}/wrong/",
+        {
+            "note": "No",
+            "place": services.INTO_SPRINT,
+            "follow_ups-TOTAL_FORMS": "1",
+            "follow_ups-INITIAL_FORMS": "0",
+            "follow_ups-0-title": "X",
+            "follow_ups-0-kind": "task",
+        },
+    )
+    assert page.status_code == 400
     assert Assumption.objects.get().status == Assumption.Status.OPEN
     assert not BacklogItem.objects.filter(title="X").exists()
 

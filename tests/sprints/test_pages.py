@@ -511,3 +511,151 @@ def test_item_ids_too_large_for_the_database_are_not_found_not_a_500(browser_cli
     assert client.post(f"{url}plan/stage/", {"item": huge, "stage": huge}, headers=htmx).status_code == 400
     assert client.post(f"{url}board/move/", {"item": huge, "status": "done", "version": "1"}).status_code == 404
     assert client.post(f"{url}items/{huge}/finding/", {"finding": "x"}).status_code == 404
+
+
+# --- Stale edits: a 409 with the reason, nothing saved -----------------------------
+
+
+def test_a_stale_sprint_edit_is_a_409_with_a_message(browser_client, scrum_master, pm, sprint):
+    client = browser_client.as_user(scrum_master)
+    edit = client.get(f"{BASE}{sprint.pk}/edit/")
+    assertContains(edit, f'name="version" value="{sprint.version}"')
+    services.sprint_update(actor=pm, sprint=sprint, goal="Changed meanwhile")
+    form = {"name": "Sprint 1", "goal": "Mine", "start_date": "2026-03-02", "end_date": "2026-03-06"}
+    stale = client.post(f"{BASE}{sprint.pk}/edit/", {**form, "version": sprint.version})
+    assertContains(stale, "Sprint 1 was changed by someone else since you opened it", status_code=409)
+    assert reload(sprint).goal == "Changed meanwhile"
+    again = client.post(f"{BASE}{sprint.pk}/edit/", {**form, "version": sprint.version})
+    assert again.status_code == 409, "the form keeps the version it was based on until reloaded"
+    fresh = client.post(f"{BASE}{sprint.pk}/edit/", {**form, "version": reload(sprint).version})
+    assert fresh.status_code == 302 and reload(sprint).goal == "Mine"
+
+
+def test_a_stale_stage_edit_is_a_409_with_a_message(browser_client, scrum_master, pm, staged):
+    stage = staged.stages.first()
+    client = browser_client.as_user(scrum_master)
+    url = f"{BASE}{staged.pk}/stages/{stage.pk}/"
+    assertContains(client.get(url), f'name="version" value="{stage.version}"')
+    dates = {"start_date": "2026-03-02", "end_date": "2026-03-06"}
+    services.stage_update(actor=pm, stage=stage, name="Explore", goal="", start_date=day(0), end_date=day(4))
+    stale = client.post(f"{url}edit/", {"name": "Mine", "goal": "", **dates, "version": stage.version})
+    assertContains(stale, "Explore was changed by someone else since you opened it", status_code=409)
+    assert SprintStage.objects.get(pk=stage.pk).name == "Explore"
+
+
+def test_a_stale_assumption_mark_is_a_409_with_a_message(browser_client, member, scrum_master, staged):
+    assumption = assumption_record(actor=member, sprint=staged, text="Enough GPUs", category="effort")
+    client = browser_client.as_user(scrum_master)
+    url = f"/p/recommender/hypotheses/assumptions/{assumption.pk}/"
+    assertContains(client.get(f"{url}wrong/"), f'name="version" value="{assumption.version}"')
+    assert client.post(f"{url}held/", {"version": assumption.version}).status_code == 302
+    stale = client.post(
+        f"{url}wrong/",
+        {
+            "note": "Too few",
+            "place": "backlog",
+            "version": assumption.version,
+            "follow_ups-TOTAL_FORMS": "0",
+            "follow_ups-INITIAL_FORMS": "0",
+        },
+    )
+    assertContains(stale, "was changed by someone else since you opened it", status_code=409)
+    held_again = client.post(f"{url}held/", {"version": assumption.version})
+    assertContains(held_again, "was changed by someone else since you opened it", status_code=409)
+    assert Assumption.objects.get().status == Assumption.Status.HELD
+
+
+def test_a_stale_capacity_edit_is_a_409_fragment(browser_client, scrum_master, pm, member, sprint):
+    services.sprint_update(actor=pm, sprint=sprint, goal="Changed meanwhile")
+    response = browser_client.as_user(scrum_master).post(
+        f"{BASE}{sprint.pk}/plan/capacity/",
+        {
+            "version": sprint.version,
+            "capacity-TOTAL_FORMS": "1",
+            "capacity-INITIAL_FORMS": "0",
+            "capacity-0-person": member.pk,
+            "capacity-0-points": "8",
+            "capacity-0-days_off": "0",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assertContains(response, "was changed by someone else", status_code=409)
+    assert reload(sprint).capacity_points == Decimal(10)
+
+
+def test_the_capacity_fragment_shows_the_new_capacity_and_version(browser_client, scrum_master, member, sprint):
+    client = browser_client.as_user(scrum_master)
+    data = {
+        "capacity-TOTAL_FORMS": "1",
+        "capacity-INITIAL_FORMS": "0",
+        "capacity-0-person": member.pk,
+        "capacity-0-points": "5",
+        "capacity-0-days_off": "0",
+    }
+    first = client.post(
+        f"{BASE}{sprint.pk}/plan/capacity/", {**data, "version": sprint.version}, headers={"HX-Request": "true"}
+    )
+    assertContains(first, "5</strong> capacity")
+    assertContains(first, f'name="version" value="{reload(sprint).version}"')
+    second = client.post(
+        f"{BASE}{sprint.pk}/plan/capacity/", {**data, "version": reload(sprint).version}, headers={"HX-Request": "true"}
+    )
+    assert second.status_code == 200
+
+
+# --- Planning refusals ---------------------------------------------------------
+
+
+def test_planning_into_a_stage_of_another_sprint_is_refused(
+    browser_client, scrum_master, staged, make_sprint, make_item, product
+):
+    other = make_sprint(product, "Other", start=day(40), days=28, kind=Sprint.Kind.STAGED)
+    item = make_item(product)
+    response = browser_client.as_user(scrum_master).post(
+        f"{BASE}{staged.pk}/plan/add/",
+        {"item": item.pk, "stage": other.stages.first().pk},
+        headers={"HX-Request": "true"},
+    )
+    assertContains(response, "No such stage in Churn", status_code=400)
+    assert not SprintItem.objects.exists()
+
+
+def test_a_card_of_a_planned_sprint_does_not_move(browser_client, member, scrum_master, sprint, make_item, product):
+    item = make_item(product)
+    services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
+    response = browser_client.as_user(member).post(
+        f"{BASE}{sprint.pk}/board/move/", {"item": item.pk, "status": "in_progress"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400 and "is not running" in response.content.decode()
+    assert BacklogItem.objects.get(pk=item.pk).status == "ready"
+
+
+# --- Sections other apps add to sprint pages ----------------------------------------
+
+
+def test_sections_show_on_their_slot_only_to_roles_that_may_see_them(
+    browser_client, monkeypatch, member, scrum_master, active
+):
+    from apps.accounts.permissions import Action
+    from apps.sprints import sections
+
+    monkeypatch.setitem(sections._sections, sections.SPRINT_REVIEW, [])
+    sections.register(
+        sections.SPRINT_REVIEW,
+        template="partials/error.html",
+        provider=lambda request, *, product, sprint: {"error": f"Retro of {sprint.name}"},
+        needs=Action.PLAN_SPRINTS,
+    )
+    assertContains(browser_client.as_user(scrum_master).get(f"{BASE}{active.pk}/review/"), "Retro of Sprint 1")
+    assertNotContains(browser_client.as_user(member).get(f"{BASE}{active.pk}/review/"), "Retro of Sprint 1")
+    with pytest.raises(ValueError, match="No such slot"):
+        sections.register(
+            "sidebar", template="x.html", provider=lambda request, **objects: None, needs=Action.VIEW_SPRINTS
+        )
+
+
+def test_the_sprint_page_shows_its_assumptions_and_the_form_to_record_one(browser_client, member, staged):
+    assumption_record(actor=member, sprint=staged, text="Labels are reliable", category="data_quality")
+    page = browser_client.as_user(member).get(f"{BASE}{staged.pk}/")
+    assertContains(page, "Labels are reliable")
+    assertContains(page, "Record assumption")

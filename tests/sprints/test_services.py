@@ -372,3 +372,45 @@ def test_readiness_warnings_name_what_is_missing(product, scrum_master, make_ite
 def test_next_sprint_names_count_on(product):
     assert services._next_name("Sprint 9") == "Sprint 10"
     assert services._next_name("Discovery") == "Discovery (continued)"
+
+
+# --- Rules that hold for every caller -------------------------------------------
+
+
+def test_the_kind_of_a_sprint_never_changes_whoever_asks(product, scrum_master, make_sprint):
+    sprint = make_sprint(product)
+    with pytest.raises(ValidationError) as error:
+        services.sprint_update(actor=scrum_master, sprint=sprint, kind=Sprint.Kind.STAGED)
+    assert "kind" in error.value.message_dict
+    assert reload(sprint).kind == Sprint.Kind.STANDARD and not reload(sprint).stages.exists()
+    same = services.sprint_update(actor=scrum_master, sprint=sprint, kind=Sprint.Kind.STANDARD, goal="Ship it")
+    assert (same.kind, same.goal) == (Sprint.Kind.STANDARD, "Ship it")
+
+
+def test_cards_move_only_on_the_board_of_a_running_sprint(product, scrum_master, member, make_item, make_sprint):
+    sprint = make_sprint(product)
+    item = make_item(product)
+    entry = services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
+    with pytest.raises(ValidationError, match="is not running; its board cannot change"):
+        services.sprint_item_move(actor=member, entry=entry, status=BacklogItem.Status.IN_PROGRESS)
+    sprint = services.sprint_start(actor=scrum_master, sprint=sprint)
+    entry = SprintItem.objects.select_related("sprint", "item").get(pk=entry.pk)
+    moved = services.sprint_item_move(actor=member, entry=entry, status=BacklogItem.Status.IN_PROGRESS)
+    assert moved.status == BacklogItem.Status.IN_PROGRESS
+
+
+def test_unfinished_means_open_and_neither_done_nor_dropped(running):
+    sprint, items = running
+    closing = selectors.closing(reload(sprint))
+    assert {entry.item_id for entry in closing.unfinished} == {items["C"].pk, items["D"].pk}
+    assert {entry.item_id for entry in closing.done} == {items["A"].pk, items["B"].pk}
+
+
+def test_a_stale_capacity_edit_is_a_conflict(product, scrum_master, member, make_sprint):
+    sprint = make_sprint(product)
+    services.sprint_update(actor=scrum_master, sprint=sprint, goal="Changed meanwhile")
+    with pytest.raises(Conflict):
+        services.sprint_set_capacity(
+            actor=scrum_master, sprint=sprint, capacities=[(member, Decimal(5), 0)], expected_version=sprint.version
+        )
+    assert reload(sprint).capacity_points is None

@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from apps.core.exceptions import Conflict
+
 from apps.sprints import selectors, services
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage, StageTemplate
 from apps.sprints.stages import DATA_SCIENCE_STAGES, lay_out
@@ -194,3 +196,38 @@ def test_moving_a_planned_staged_sprint_moves_its_stages(staged, scrum_master):
     services.sprint_update(actor=scrum_master, sprint=staged, start_date=day(7), end_date=day(34))
     assert [(s.start_date, s.end_date) for s in staged.stages.all()][0] == (day(7), day(13))
     assert staged.stages.last().end_date == day(34)
+
+
+def test_a_stale_stage_edit_is_refused_and_changes_nothing(staged, scrum_master):
+    first = staged.stages.first()
+    assert first.version == 1
+    changed = services.stage_update(
+        actor=scrum_master, stage=first, name="Explore", goal="", start_date=day(0), end_date=day(4), expected_version=1
+    )
+    assert changed.version == 2
+    with pytest.raises(Conflict, match="Explore was changed by someone else"):
+        services.stage_update(
+            actor=scrum_master,
+            stage=first,
+            name="Mine",
+            goal="",
+            start_date=day(0),
+            end_date=day(5),
+            expected_version=1,
+        )
+    assert SprintStage.objects.get(pk=first.pk).name == "Explore"
+
+
+def test_moving_the_sprint_makes_open_stages_newer(staged, scrum_master):
+    first = staged.stages.first()
+    services.sprint_update(actor=scrum_master, sprint=staged, start_date=day(7), end_date=day(34))
+    with pytest.raises(Conflict):
+        services.stage_update(
+            actor=scrum_master,
+            stage=first,
+            name="Mine",
+            goal="",
+            start_date=day(7),
+            end_date=day(9),
+            expected_version=1,
+        )

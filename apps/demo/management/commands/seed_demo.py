@@ -22,7 +22,13 @@ PEOPLE = [
 ]
 
 # Apps whose demo module adds data on top of the products and people above, in this order.
-DEMO_MODULES: list[str] = ["apps.backlog.demo", "apps.reports.demo", "apps.requests.demo", "apps.sprints.demo"]
+DEMO_MODULES: list[str] = [
+    "apps.backlog.demo",
+    "apps.reports.demo",
+    "apps.requests.demo",
+    "apps.sprints.demo",
+    "apps.hypotheses.demo",
+]
 
 
 class Command(BaseCommand):
