@@ -610,7 +610,7 @@ def test_planning_into_a_stage_of_another_sprint_is_refused(
     browser_client, scrum_master, staged, make_sprint, make_item, product
 ):
     other = make_sprint(product, "Other", start=day(40), days=28, kind=Sprint.Kind.STAGED)
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     response = browser_client.as_user(scrum_master).post(
         f"{BASE}{staged.pk}/plan/add/",
         {"item": item.pk, "stage": other.stages.first().pk},
@@ -621,7 +621,7 @@ def test_planning_into_a_stage_of_another_sprint_is_refused(
 
 
 def test_a_card_of_a_planned_sprint_does_not_move(browser_client, member, scrum_master, sprint, make_item, product):
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
     response = browser_client.as_user(member).post(
         f"{BASE}{sprint.pk}/board/move/", {"item": item.pk, "status": "in_progress"}, headers={"HX-Request": "true"}

@@ -389,7 +389,7 @@ def test_the_kind_of_a_sprint_never_changes_whoever_asks(product, scrum_master, 
 
 def test_cards_move_only_on_the_board_of_a_running_sprint(product, scrum_master, member, make_item, make_sprint):
     sprint = make_sprint(product)
-    item = make_item(product)
+    item = make_item(product, points=3, status="ready")
     entry = services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
     with pytest.raises(ValidationError, match="is not running; its board cannot change"):
         services.sprint_item_move(actor=member, entry=entry, status=BacklogItem.Status.IN_PROGRESS)

@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.core.exceptions import Conflict
-
 from apps.sprints import selectors, services
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage, StageTemplate
 from apps.sprints.stages import DATA_SCIENCE_STAGES, lay_out
