@@ -1,15 +1,14 @@
 """REST API of the backlog, under /api/v1/products/{product_slug}/backlog/.
-Every write calls a service; every read goes through a selector."""
+Objects and lists come from apps.backlog.access (the same functions the pages
+use); every write calls a service."""
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.accounts.permissions import Action, require
-from apps.backlog import selectors, services
+from apps.accounts.permissions import Action
+from apps.backlog import access, selectors, services
 from apps.backlog.filters import BacklogItemFilter
 from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
 from apps.backlog.serializers import (
@@ -43,12 +42,14 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
         "create": Action.ADD_BACKLOG_ITEM,
         "destroy": Action.EDIT_BACKLOG_ITEM,
         "move": Action.REORDER_BACKLOG,
+        "criteria": Action.EDIT_BACKLOG_ITEM,
+        "blockers": Action.WORK_BACKLOG_ITEM,
     }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return BacklogItem.objects.none()
-        return selectors.backlog_items(self.product)
+        return access.visible_items(self.request.user, self.product)
 
     def get_serializer_class(self):
         return BacklogItemSerializer
@@ -57,14 +58,12 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
         product = None if getattr(self, "swagger_fake_view", False) else self.product
         return {**super().get_serializer_context(), "product": product}
 
-    def get_object(self) -> BacklogItem:
-        try:
-            return selectors.item_detail(self.product, int(self.kwargs["number"]))
-        except BacklogItem.DoesNotExist:
-            raise Http404(f"No item #{self.kwargs['number']} in this backlog.") from None
+    def get_object(self, needed: Action | None = None) -> BacklogItem:
+        needed = needed or self.required.get(self.action or "", self.default_required)
+        return access.access_item(self.request.user, self.product, self.kwargs["number"], needed)
 
     def _detail(self, item: BacklogItem, status_code=status.HTTP_200_OK) -> Response:
-        item = selectors.item_detail(self.product, item.number)
+        item = access.access_item(self.request.user, self.product, item.number)
         return Response(BacklogItemDetailSerializer(item).data, status=status_code)
 
     def _input(self, serializer_class, **kwargs):
@@ -88,10 +87,8 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
     )
     def partial_update(self, request, *args, **kwargs):
         data = dict(self._input(BacklogItemUpdateSerializer))
-        require(request.user, services.action_needed_to_change(set(data) - {"version"}), self.product)
-        item = services.item_edit(
-            actor=request.user, item=self.get_object(), expected_version=data.pop("version"), **data
-        )
+        item = self.get_object(access.action_to_change(set(data) - {"version"}))
+        item = services.item_edit(actor=request.user, item=item, expected_version=data.pop("version"), **data)
         return self._detail(item)
 
     def destroy(self, request, *args, **kwargs):
@@ -108,22 +105,22 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
             services.item_move_to(actor=request.user, item=item, edge=data["to"])
         else:
             where = "before" if "before" in data else "after"
-            anchor = BacklogItem.objects.filter(product=self.product, number=data[where]).first()
-            if anchor is None:
-                raise ValidationError({where: f"No item #{data[where]} in this backlog."})
+            message = {where: f"No item #{data[where]} in this backlog."}
+            anchor = access.access_anchor(request.user, self.product, data[where], message=message)
             services.item_move(actor=request.user, item=item, **{where: anchor})
-        return Response(BacklogItemSerializer(selectors.backlog_items(self.product).get(pk=item.pk)).data)
+        return Response(BacklogItemSerializer(access.item_row(request.user, self.product, item)).data)
 
     @extend_schema(request=BulkSerializer, responses=BacklogItemSerializer(many=True))
     @action(detail=False, methods=["post"])
     def bulk(self, request, *args, **kwargs):
         """Apply one change to several items: all of them or none."""
         data = dict(self._input(BulkSerializer))
-        for needed in bulk_actions(data):
-            require(request.user, needed, self.product)
+        access.require_bulk(
+            request.user, self.product, [change for change in data if change != "move_to_top" or data[change]]
+        )
         numbers = data.pop("items")
         services.items_bulk_update(actor=request.user, product=self.product, numbers=numbers, **data)
-        items = selectors.backlog_items(self.product).filter(number__in=numbers)
+        items = access.visible_items(request.user, self.product, numbers=numbers)
         return Response(BacklogItemSerializer(items, many=True).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
@@ -135,7 +132,6 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
     @extend_schema(request=CriterionSerializer, responses={201: CriterionSerializer})
     @action(detail=True, methods=["post"])
     def criteria(self, request, *args, **kwargs):
-        require(request.user, Action.EDIT_BACKLOG_ITEM, self.product)
         data = self._input(CriterionSerializer)
         criterion = services.criterion_add(actor=request.user, item=self.get_object(), text=data["text"])
         return Response(CriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
@@ -144,22 +140,9 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
     @action(detail=True, methods=["post"])
     def blockers(self, request, *args, **kwargs):
         """Flag the item as blocked from now on (e.g. waiting for data access)."""
-        require(request.user, Action.WORK_BACKLOG_ITEM, self.product)
         data = self._input(BlockerSerializer)
         blocker = services.blocker_add(actor=request.user, item=self.get_object(), **data)
         return Response(BlockerSerializer(blocker).data, status=status.HTTP_201_CREATED)
-
-
-def bulk_actions(data: dict) -> set[Action]:
-    """The rights a bulk change needs."""
-    needed = set()
-    if "status" in data or "assignee" in data:
-        needed.add(Action.WORK_BACKLOG_ITEM)
-    if "add_label" in data or "remove_label" in data:
-        needed.add(Action.EDIT_BACKLOG_ITEM)
-    if data.get("move_to_top"):
-        needed.add(Action.REORDER_BACKLOG)
-    return needed
 
 
 class CriterionViewSet(ProductScopedMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
@@ -168,22 +151,22 @@ class CriterionViewSet(ProductScopedMixin, mixins.UpdateModelMixin, viewsets.Gen
 
     http_method_names = ["patch", "delete", "options", "head"]
     serializer_class = CriterionSerializer
+    queryset = AcceptanceCriterion.objects.none()  # for the schema; objects come from get_object
     default_required = Action.WORK_BACKLOG_ITEM
     required = {"destroy": Action.EDIT_BACKLOG_ITEM}
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return AcceptanceCriterion.objects.none()
-        return AcceptanceCriterion.objects.filter(item__product=self.product)
+    def get_object(self, needed: Action | None = None) -> AcceptanceCriterion:
+        needed = needed or self.required.get(self.action or "", self.default_required)
+        return access.access_criterion(self.request.user, self.product, self.kwargs["pk"], needed)
 
     @extend_schema(request=CriterionUpdateSerializer, responses=CriterionSerializer)
     def partial_update(self, request, *args, **kwargs):
         serializer = CriterionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if "text" in serializer.validated_data:
-            require(request.user, Action.EDIT_BACKLOG_ITEM, self.product)
+        # Rewording a criterion is editing the item; ticking it is working on it.
+        needed = Action.EDIT_BACKLOG_ITEM if "text" in serializer.validated_data else Action.WORK_BACKLOG_ITEM
         criterion = services.criterion_update(
-            actor=request.user, criterion=self.get_object(), **serializer.validated_data
+            actor=request.user, criterion=self.get_object(needed), **serializer.validated_data
         )
         return Response(CriterionSerializer(criterion).data)
 
@@ -194,12 +177,11 @@ class CriterionViewSet(ProductScopedMixin, mixins.UpdateModelMixin, viewsets.Gen
 
 class BlockerViewSet(ProductScopedMixin, viewsets.GenericViewSet):
     serializer_class = BlockerSerializer
+    queryset = Blocker.objects.none()  # for the schema; objects come from get_object
     default_required = Action.WORK_BACKLOG_ITEM
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Blocker.objects.none()
-        return Blocker.objects.filter(item__product=self.product)
+    def get_object(self) -> Blocker:
+        return access.access_blocker(self.request.user, self.product, self.kwargs["pk"], self.default_required)
 
     @extend_schema(request=None, responses=BlockerSerializer)
     @action(detail=True, methods=["post"])
@@ -220,7 +202,7 @@ class LabelViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.CreateModel
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Label.objects.none()
-        return selectors.product_labels(self.product)
+        return access.visible_labels(self.request.user, self.product)
 
     def perform_create(self, serializer):
         serializer.instance = services.label_create(

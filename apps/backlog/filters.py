@@ -9,6 +9,8 @@ from apps.backlog import selectors
 from apps.backlog.models import BacklogItem
 
 UNASSIGNED = "none"
+# The query parameters that filter the backlog, everywhere.
+FILTER_KEYS = ["q", "kind", "status", "label", "assignee", "epic", "blocked", "uncertain"]
 
 
 class BacklogItemFilter(django_filters.FilterSet):
@@ -25,7 +27,7 @@ class BacklogItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = BacklogItem
-        fields = ["q", "kind", "status", "label", "assignee", "epic", "blocked", "uncertain"]
+        fields = FILTER_KEYS
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -88,12 +88,35 @@ class GroomForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    text = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"placeholder": "Acceptance criterion"}))
+    text = forms.CharField(
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "Acceptance criterion"}),
+        error_messages={"required": "An acceptance criterion needs some text."},
+    )
 
 
 class BlockerForm(forms.Form):
     kind = forms.ChoiceField(choices=Blocker.Kind.choices, initial=Blocker.Kind.DATA_ACCESS)
-    reason = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"placeholder": "What is it waiting for?"}))
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "What is it waiting for?"}),
+        error_messages={"required": "Say what the item is waiting for."},
+    )
+
+
+class MoveForm(forms.Form):
+    """Where to put an item: before or after another item (by number), or at the top or bottom."""
+
+    before = forms.CharField(required=False)
+    after = forms.CharField(required=False)
+    to = forms.ChoiceField(choices=[("top", "top"), ("bottom", "bottom")], required=False)
+
+    def place(self) -> tuple[str, str]:
+        """("to", "top"|"bottom") or ("before"|"after", the other item's number as sent)."""
+        if self.cleaned_data["to"]:
+            return "to", self.cleaned_data["to"]
+        where = "before" if self.cleaned_data["before"] else "after"
+        return where, self.cleaned_data[where]
 
 
 class LabelForm(forms.ModelForm):
@@ -124,10 +147,14 @@ class BulkForm(ProductScopedForm):
         # Any number may be sent; the service reports those not in this backlog.
         self.fields["items"].valid_value = lambda value: str(value).isdecimal() and int(value) <= MAX_NUMBER
 
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("add_label", "remove_label") and data.get("labels") is None:
+            raise forms.ValidationError("Choose a label.")
+        return data
+
     def service_arguments(self) -> dict:
         action, data = self.cleaned_data["action"], self.cleaned_data
-        if action in ("add_label", "remove_label") and data["labels"] is None:
-            raise forms.ValidationError("Choose a label.")
         return {
             "status": {"status": data["status"] or None},
             "assignee": {"assignee": data["assignee"]},

@@ -59,6 +59,20 @@ def backlog_items(product) -> QuerySet[BacklogItem]:
     )
 
 
+def keyset_page(items: QuerySet[BacklogItem], *, after: str, size: int) -> tuple[list[BacklogItem], bool]:
+    """`size` items ranked after the rank `after` (from the URL; anything else
+    means from the top), and whether more follow: a page costs the same however
+    deep it is."""
+    if after.lstrip("-").isdecimal():
+        items = items.filter(rank__gt=int(after))
+    rows = list(items[: size + 1])
+    return rows[:size], len(rows) > size
+
+
+def epic_children(epic: BacklogItem) -> QuerySet[BacklogItem]:
+    return backlog_items(epic.product_id).filter(parent=epic)
+
+
 def grooming_queue(product) -> QuerySet[BacklogItem]:
     """New items from the top of the backlog, for the weekly grooming: what
     they lack to be ready is shown next to each."""
@@ -70,12 +84,19 @@ def grooming_queue(product) -> QuerySet[BacklogItem]:
     )
 
 
-def item_detail(product, number: int) -> BacklogItem:
+def groomed_item(product, item: BacklogItem) -> BacklogItem | None:
+    """The item again as a grooming card shows it; None once it left the queue (marked ready)."""
+    return grooming_queue(product).filter(pk=item.pk).first()
+
+
+def item_detail(product, number: int) -> BacklogItem | None:
+    """The item with what its page and the API detail show (None if there is no such number)."""
     return (
         BacklogItem.objects.select_related("product", "assignee", "parent", "created_by")
         .prefetch_related("labels", "acceptance_criteria")
         .annotate(is_blocked=Exists(open_blockers))
-        .get(product=product, number=number)
+        .filter(product=product, number=number)
+        .first()
     )
 
 

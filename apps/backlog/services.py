@@ -12,10 +12,10 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.permissions import TEAM, Action, role_in
+from apps.accounts.permissions import TEAM, role_in
 from apps.backlog import events, ranking, workflow
 from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
-from apps.core.exceptions import Conflict
+from apps.core.versions import refuse_if_stale
 from apps.products.models import Product
 
 # Fields a general edit may change; status, rank and version have their own functions.
@@ -32,17 +32,7 @@ EDITABLE_FIELDS = frozenset(
         "estimate_pessimistic",
     }
 )
-# What a team member may change on an item they work on (besides its status);
-# anything else needs the right to edit the backlog.
-WORK_FIELDS = frozenset({"assignee", "story_points", "estimate_optimistic", "estimate_likely", "estimate_pessimistic"})
 FOREIGN_KEYS = frozenset({"parent", "assignee"})
-
-
-def action_needed_to_change(fields: Iterable[str]) -> Action:
-    """The permission an edit of these fields needs ("status" and "labels" included)."""
-    if set(fields) <= WORK_FIELDS | {"status"}:
-        return Action.WORK_BACKLOG_ITEM
-    return Action.EDIT_BACKLOG_ITEM
 
 
 @transaction.atomic
@@ -328,6 +318,18 @@ def criterion_update(
 
 
 @transaction.atomic
+def criterion_tick(*, actor: User, criterion: AcceptanceCriterion, met: bool | None = None) -> AcceptanceCriterion:
+    """Tick (`met=True`) or untick a criterion; without `met`, flip it. Pages send
+    the state the person asked for, so two people ticking one box at once leave
+    it ticked; a flip is decided under the row lock."""
+    criterion = AcceptanceCriterion.objects.select_for_update().get(pk=criterion.pk)
+    criterion.met = not criterion.met if met is None else met
+    criterion._history_user = actor
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
 def criterion_remove(*, actor: User, criterion: AcceptanceCriterion) -> None:
     criterion._history_user = actor
     criterion.delete()
@@ -372,11 +374,7 @@ def _lock_product(product: Product | int) -> None:
 
 def _lock_current(item: BacklogItem, expected_version: int | None) -> BacklogItem:
     current = BacklogItem.objects.select_for_update().get(pk=item.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise Conflict(
-            f"#{current.number} was changed by someone else since you opened it "
-            f"(version {current.version}, yours {expected_version}). Reload to see their change, then edit again."
-        )
+    refuse_if_stale(current, expected_version, label=f"#{current.number}")
     return current
 
 

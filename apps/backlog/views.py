@@ -1,6 +1,8 @@
-"""Backlog pages. Thin: permissions from apps.accounts.permissions, reads
-from selectors, writes through services; htmx requests get a named fragment
-of the same template."""
+"""Backlog pages. Objects are found through apps.backlog.access (role and
+product checked there), read through selectors and changed through services
+inside `errors_on(form)`; a refused change shows on its form or row (400), a
+stale edit answers 409 with the same message everywhere. htmx requests get a
+named fragment of the same template."""
 
 import csv
 from datetime import datetime
@@ -9,16 +11,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.accounts.permissions import Action, can, require
-from apps.backlog import selectors, services, workflow
-from apps.backlog.filters import BacklogItemFilter
+from apps.accounts.permissions import Action
+from apps.backlog import access, selectors, services, workflow
+from apps.backlog.filters import FILTER_KEYS
 from apps.backlog.forms import (
     BlockerForm,
     BulkForm,
@@ -26,56 +27,23 @@ from apps.backlog.forms import (
     GroomForm,
     ItemForm,
     LabelForm,
+    MoveForm,
     QuickAddForm,
     WorkForm,
 )
-from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, expected_points, is_highly_uncertain
+from apps.backlog.models import BacklogItem, expected_points, is_highly_uncertain
 from apps.backlog.rows import backlog_rows
-from apps.core.exceptions import Conflict
-from apps.core.forms import add_service_errors
+from apps.core.forms import error_text, errors_on, form_status
+from apps.core.http import flash_errors, page
 from apps.products.access import get_product
 
 PAGE_SIZE = 50
 GROOMING_SIZE = 15
 EPIC_CHILDREN_SHOWN = 200
 ESTIMATE_FIELDS = ["story_points", "estimate_optimistic", "estimate_likely", "estimate_pessimistic"]
-FILTER_KEYS = ["q", "kind", "status", "label", "assignee", "epic", "blocked", "uncertain"]
 
 
-def _rights(user, product) -> dict:
-    return {
-        "can_add": can(user, Action.ADD_BACKLOG_ITEM, product),
-        "can_work": can(user, Action.WORK_BACKLOG_ITEM, product),
-        "can_edit": can(user, Action.EDIT_BACKLOG_ITEM, product),
-        "can_reorder": can(user, Action.REORDER_BACKLOG, product),
-    }
-
-
-def _item(product, number: int) -> BacklogItem:
-    try:
-        return selectors.item_detail(product, number)
-    except BacklogItem.DoesNotExist:
-        raise Http404(f"No item #{number} in this backlog.") from None
-
-
-def _form_errors(form) -> str:
-    """A form's errors as one message naming the fields, for a flash or a row."""
-    return " ".join(
-        f"{message}" if field == "__all__" else f"{form[field].label}: {message}"
-        for field, messages in form.errors.items()
-        for message in messages
-    )
-
-
-def _filters(request, product) -> BacklogItemFilter:
-    """The FilterSet over the URL's filters; empty values (an "any" choice) mean no filter."""
-    data = QueryDict(mutable=True)
-    for key in FILTER_KEYS:
-        data.setlist(key, [value for value in request.GET.getlist(key) if value])
-    return BacklogItemFilter(data, queryset=selectors.backlog_items(product))
-
-
-def _row_context(request, product, items) -> dict:
+def _row_context(product, items) -> dict:
     """The rows (see rows.py) and what the page or a row fragment needs around them."""
     people = list(selectors.assignable_people(product))
     return {
@@ -83,8 +51,14 @@ def _row_context(request, product, items) -> dict:
         "people": people,
         "rows": backlog_rows(items, product=product, people=people),
         "statuses": BacklogItem.Status,
-        **_rights(request.user, product),
     }
+
+
+def _row(request, product, item, *, error: str = "", status: int = 200) -> TemplateResponse:
+    """One backlog row, fresh from the database, for htmx to swap in."""
+    context = _row_context(product, [access.item_row(request.user, product, item)])
+    context |= {"row": context["rows"][0], "row_error": error}
+    return TemplateResponse(request, "backlog/backlog.html#row", context, status=status)
 
 
 @login_required
@@ -92,26 +66,22 @@ def backlog(request, product_slug):
     """The ordered backlog, filtered by the URL, loaded PAGE_SIZE rows at a
     time after the rank in `after` (keyset, so page 200 is as fast as page 1)."""
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
-    filters = _filters(request, product)
+    filters = access.filtered_items(request.user, product, request.GET)
     status = 200 if filters.is_valid() else 400
-    items = filters.qs if status == 200 else selectors.backlog_items(product).none()
+    items = filters.qs if status == 200 else filters.queryset.none()
     after = request.GET.get("after", "")
-    if after.lstrip("-").isdecimal():
-        items = items.filter(rank__gt=int(after))
-    page = list(items[: PAGE_SIZE + 1])
-    has_more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
+    rows, has_more = selectors.keyset_page(items, after=after, size=PAGE_SIZE)
     query = [(key, value) for key in FILTER_KEYS for value in request.GET.getlist(key) if value]
     context = {
-        **_row_context(request, product, page),
+        **_row_context(product, rows),
         "filters": filters,
         "filter_query": urlencode(query),
-        "more_url": f"?{urlencode([*query, ('after', page[-1].rank)])}" if has_more else "",
+        "more_url": f"?{urlencode([*query, ('after', rows[-1].rank)])}" if has_more else "",
         "has_more": has_more,
         "selected": {key: request.GET.getlist(key) for key in FILTER_KEYS},
     }
-    if request.htmx and after:
-        return TemplateResponse(request, "backlog/backlog.html#more-rows", context, status=status)
+    if after and request.htmx:
+        return page(request, "backlog/backlog.html", context, fragment="more-rows", status=status)
     context |= {
         "total": filters.qs.count() if status == 200 else 0,
         "labels": list(selectors.product_labels(product)),
@@ -119,7 +89,7 @@ def backlog(request, product_slug):
         "kinds": BacklogItem.Kind.choices,
         "bulk_actions": BulkForm.ACTIONS,
     }
-    return TemplateResponse(request, "backlog/backlog.html", context, status=status)
+    return page(request, "backlog/backlog.html", context, status=status)
 
 
 @login_required
@@ -128,13 +98,10 @@ def quick_add(request, product_slug):
     product = get_product(request.user, product_slug, Action.ADD_BACKLOG_ITEM)
     form = QuickAddForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_on(form):
             item = services.item_create(actor=request.user, product=product, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
     if form.errors:
-        message = _form_errors(form)
-        return _flash(request, message, level="error", status=400)
+        return _flash(request, error_text(form), level="error", status=form_status(form))
     if not request.htmx:
         messages.success(request, f"Added #{item.number}.")
         return redirect("backlog:list", product.slug)
@@ -142,15 +109,15 @@ def quick_add(request, product_slug):
     # unless more rows are still to load (it will arrive with them).
     if not form.cleaned_data["at_top"] and request.POST.get("has_more"):
         return _flash(request, f"Added #{item.number} “{item.title}” at the bottom of the backlog.")
-    context = _row_context(request, product, [selectors.backlog_items(product).get(pk=item.pk)])
-    response = TemplateResponse(request, "backlog/backlog.html#row", {**context, "row": context["rows"][0]})
+    response = _row(request, product, item)
     response["HX-Reswap"] = "afterbegin" if form.cleaned_data["at_top"] else "beforeend"
     return response
 
 
 def _flash(request, message: str, level: str = "success", status: int = 200) -> HttpResponse:
-    response = TemplateResponse(request, "backlog/backlog.html#flash", {"message": message, "level": level})
-    response.status_code = status
+    response = TemplateResponse(
+        request, "backlog/backlog.html#flash", {"message": message, "level": level}, status=status
+    )
     response["HX-Reswap"] = "none"
     return response
 
@@ -160,58 +127,53 @@ def _flash(request, message: str, level: str = "success", status: int = 200) -> 
 def item_work(request, product_slug, number):
     """Inline change of status, estimate or assignee: the row (htmx) or the item page."""
     product = get_product(request.user, product_slug, Action.WORK_BACKLOG_ITEM)
-    item = _item(product, number)
+    item = access.access_item(request.user, product, number, Action.WORK_BACKLOG_ITEM)
     form = WorkForm(request.POST, product=product)
-    status, error = 200, ""
     if form.is_valid():
         changes = form.changes()
-        new_status = changes.pop("status", None) or None
-        try:
+        with errors_on(form):
             services.item_edit(
                 actor=request.user,
                 item=item,
                 expected_version=form.cleaned_data["version"],
-                status=new_status,
+                status=changes.pop("status", None) or None,
                 **changes,
             )
-        except Conflict as exc:
-            status, error = 409, str(exc)
-        except ValidationError as exc:
-            status, error = 400, " ".join(exc.messages)
-    else:
-        status, error = 400, _form_errors(form)
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect(item)
-    context = _row_context(request, product, [selectors.backlog_items(product).get(pk=item.pk)])
-    context |= {"row": context["rows"][0], "row_error": error}
-    return TemplateResponse(request, "backlog/backlog.html#row", context, status=status)
+            if not request.htmx:
+                return redirect(item)
+    if request.htmx:
+        return _row(request, product, item, error=error_text(form), status=form_status(form))
+    if form_status(form) == 409:
+        # A stale change: the item page as it is now, saying why nothing was saved.
+        item = access.access_item(request.user, product, number)
+        context = _detail_context(product, item, work_error=error_text(form))
+        return TemplateResponse(request, "backlog/item_detail.html", context, status=409)
+    messages.error(request, error_text(form))
+    return redirect(item)
 
 
 @login_required
 @require_POST
 def item_move(request, product_slug, number):
-    """Reorder: before/after another item's number, or to the top/bottom."""
+    """Reorder: before/after another item's number, or to the top/bottom. Answers
+    the page's script: 204, or 400 with the reason as plain text."""
     product = get_product(request.user, product_slug, Action.REORDER_BACKLOG)
-    item = _item(product, number)
-    try:
-        if request.POST.get("to"):
-            services.item_move_to(actor=request.user, item=item, edge=request.POST["to"])
-        else:
-            where = "before" if request.POST.get("before") else "after"
-            anchor_number = request.POST.get(where, "")
-            anchor = BacklogItem.objects.filter(
-                product=product, number=int(anchor_number) if anchor_number.isdecimal() else 0
-            ).first()
-            if anchor is None:
-                raise ValidationError(f"There is no item #{anchor_number} in this backlog to move next to.")
-            services.item_move(actor=request.user, item=item, **{where: anchor})
-    except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
-    if request.htmx or request.headers.get("X-Requested-With") == "fetch":
-        return HttpResponse(status=204)
-    return redirect("backlog:list", product.slug)
+    item = access.access_item(request.user, product, number, Action.REORDER_BACKLOG, detail=False)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        with errors_on(form):
+            where, value = form.place()
+            if where == "to":
+                services.item_move_to(actor=request.user, item=item, edge=value)
+            else:
+                anchor = access.access_anchor(
+                    request.user, product, value, message=f"There is no item #{value} in this backlog to move next to."
+                )
+                services.item_move(actor=request.user, item=item, **{where: anchor})
+            if request.htmx or request.headers.get("X-Requested-With") == "fetch":
+                return HttpResponse(status=204)
+            return redirect("backlog:list", product.slug)
+    return HttpResponse(error_text(form), status=form_status(form), content_type="text/plain")
 
 
 @login_required
@@ -219,28 +181,15 @@ def item_move(request, product_slug, number):
 def bulk(request, product_slug):
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
     form = BulkForm(request.POST, product=product)
-    back = reverse("backlog:list", args=[product.slug]) + "?" + request.POST.get("filter_query", "")
-    try:
-        if not form.is_valid():
-            raise ValidationError(_form_errors(form))
-        arguments = form.service_arguments()
-        require(request.user, _bulk_action(form.cleaned_data["action"]), product)
-        services.items_bulk_update(actor=request.user, product=product, numbers=form.cleaned_data["items"], **arguments)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Updated {len(form.cleaned_data['items'])} items.")
-    return redirect(back)
-
-
-def _bulk_action(action: str) -> Action:
-    return {
-        "status": Action.WORK_BACKLOG_ITEM,
-        "assignee": Action.WORK_BACKLOG_ITEM,
-        "add_label": Action.EDIT_BACKLOG_ITEM,
-        "remove_label": Action.EDIT_BACKLOG_ITEM,
-        "move_to_top": Action.REORDER_BACKLOG,
-    }[action]
+    if form.is_valid():
+        access.require_bulk(request.user, product, [form.cleaned_data["action"]])
+        with errors_on(form):
+            numbers = form.cleaned_data["items"]
+            services.items_bulk_update(actor=request.user, product=product, numbers=numbers, **form.service_arguments())
+            messages.success(request, f"Updated {len(numbers)} items.")
+    if form.errors:
+        messages.error(request, error_text(form))
+    return redirect(reverse("backlog:list", args=[product.slug]) + "?" + request.POST.get("filter_query", ""))
 
 
 class _Echo:
@@ -254,7 +203,7 @@ class _Echo:
 def export_csv(request, product_slug):
     """The filtered backlog as CSV, streamed row by row in constant memory."""
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
-    filters = _filters(request, product)
+    filters = access.filtered_items(request.user, product, request.GET)
     if not filters.is_valid():
         return HttpResponse(
             "Bad filter: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in filters.errors.items()),
@@ -281,7 +230,7 @@ def export_csv(request, product_slug):
     return response
 
 
-def _cell(value, places: int = 1) -> str:
+def _cell(value, places: int = 1):
     if value is None or value is False:
         return ""
     if value is True:
@@ -296,52 +245,39 @@ def _cell(value, places: int = 1) -> str:
 @login_required
 def item_detail(request, product_slug, number):
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
-    item = _item(product, number)
-    return TemplateResponse(request, "backlog/item_detail.html", _detail_context(request, product, item))
+    item = access.access_item(request.user, product, number)
+    return TemplateResponse(request, "backlog/item_detail.html", _detail_context(product, item))
 
 
-def _detail_context(request, product, item, **extra) -> dict:
-    initial = {name: getattr(item, name) for name in ["version", "status", "story_points", "assignee"]}
-    initial |= {
-        name: getattr(item, name) for name in ["estimate_optimistic", "estimate_likely", "estimate_pessimistic"]
-    }
+def _detail_context(product, item, *, work_error: str = "") -> dict:
+    initial = {name: getattr(item, name) for name in ["version", "status", "assignee", *ESTIMATE_FIELDS]}
     return {
         "product": product,
         "item": item,
         "allowed_statuses": [BacklogItem.Status(s) for s in workflow.allowed_targets(item.status)],
         "readiness_problems": workflow.readiness_problems(item) if item.status == BacklogItem.Status.NEW else [],
         "work_form": WorkForm(initial=initial, product=product),
+        "work_error": work_error,
         "criterion_form": CriterionForm(),
         "blocker_form": BlockerForm(),
         "blockers": list(selectors.item_blockers(item)),
         "history": selectors.item_history(item),
-        **_rights(request.user, product),
-        **extra,
     }
 
 
 @login_required
 def item_edit(request, product_slug, number):
     product = get_product(request.user, product_slug, Action.EDIT_BACKLOG_ITEM)
-    item = _item(product, number)
+    item = access.access_item(request.user, product, number, Action.EDIT_BACKLOG_ITEM)
     form = ItemForm(request.POST or None, initial=ItemForm.initial_for(item), product=product)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            changes = dict(form.cleaned_data)
-            try:
-                services.item_update(actor=request.user, item=item, expected_version=changes.pop("version"), **changes)
-            except Conflict as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Saved #{item.number}.")
-                return redirect(item)
-        status = 409 if status == 409 else 400
+    if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        with errors_on(form):
+            services.item_update(actor=request.user, item=item, expected_version=changes.pop("version"), **changes)
+            messages.success(request, f"Saved #{item.number}.")
+            return redirect(item)
     return TemplateResponse(
-        request, "backlog/item_form.html", {"product": product, "item": item, "form": form}, status=status
+        request, "backlog/item_form.html", {"product": product, "item": item, "form": form}, status=form_status(form)
     )
 
 
@@ -349,52 +285,51 @@ def item_edit(request, product_slug, number):
 @require_POST
 def criterion_add(request, product_slug, number):
     product = get_product(request.user, product_slug, Action.EDIT_BACKLOG_ITEM)
-    item = _item(product, number)
+    item = access.access_item(request.user, product, number, Action.EDIT_BACKLOG_ITEM)
     form = CriterionForm(request.POST)
     if form.is_valid():
-        services.criterion_add(actor=request.user, item=item, text=form.cleaned_data["text"])
-    else:
-        messages.error(request, "An acceptance criterion needs some text.")
-    return _criteria_response(request, product, number)
+        with errors_on(form):
+            services.criterion_add(actor=request.user, item=item, text=form.cleaned_data["text"])
+    if form.errors and not request.htmx:
+        messages.error(request, error_text(form))
+    return _criteria_response(request, product, number, form=form)
 
 
 @login_required
 @require_POST
 def criterion_toggle(request, product_slug, criterion_id):
     product = get_product(request.user, product_slug, Action.WORK_BACKLOG_ITEM)
-    criterion = get_object_or_404(
-        AcceptanceCriterion.objects.select_related("item"), pk=criterion_id, item__product=product
-    )
-    # The page says which state the person asked for ("met": 1 or 0), so two people
-    # ticking the same box at once both get a ticked box; without it, flip.
+    criterion = access.access_criterion(request.user, product, criterion_id, Action.WORK_BACKLOG_ITEM)
+    # The page says which state the person asked for ("met": 1 or 0); without it, flip.
     wanted = request.POST.get("met")
-    met = wanted == "1" if wanted in ("0", "1") else not criterion.met
-    services.criterion_update(actor=request.user, criterion=criterion, met=met)
+    services.criterion_tick(
+        actor=request.user, criterion=criterion, met=wanted == "1" if wanted in ("0", "1") else None
+    )
     return _criteria_response(request, product, criterion.item.number)
 
 
-def _criteria_response(request, product, number):
-    item = _item(product, number)
+def _criteria_response(request, product, number, form=None):
+    """The item's acceptance criteria (htmx), showing why an added one was refused; else the item page."""
+    item = access.access_item(request.user, product, number)
     if not request.htmx:
         return redirect(item)
-    context = {"product": product, "item": item, "criterion_form": CriterionForm(), **_rights(request.user, product)}
-    return TemplateResponse(request, "backlog/item_detail.html#criteria", context)
+    error = error_text(form) if form is not None and form.errors else ""
+    context = {"product": product, "item": item, "criterion_form": CriterionForm(), "criterion_error": error}
+    return TemplateResponse(request, "backlog/item_detail.html#criteria", context, status=form_status(form))
 
 
 @login_required
 @require_POST
 def blocker_add(request, product_slug, number):
     product = get_product(request.user, product_slug, Action.WORK_BACKLOG_ITEM)
-    item = _item(product, number)
+    item = access.access_item(request.user, product, number, Action.WORK_BACKLOG_ITEM)
     form = BlockerForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Say what the item is waiting for.")
-        services.blocker_add(actor=request.user, item=item, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"#{item.number} is flagged as blocked.")
+    if form.is_valid():
+        with errors_on(form):
+            services.blocker_add(actor=request.user, item=item, **form.cleaned_data)
+            messages.success(request, f"#{item.number} is flagged as blocked.")
+    if form.errors:
+        messages.error(request, error_text(form))
     return redirect(item)
 
 
@@ -402,42 +337,34 @@ def blocker_add(request, product_slug, number):
 @require_POST
 def blocker_resolve(request, product_slug, blocker_id):
     product = get_product(request.user, product_slug, Action.WORK_BACKLOG_ITEM)
-    blocker = get_object_or_404(Blocker.objects.select_related("item"), pk=blocker_id, item__product=product)
-    try:
+    blocker = access.access_blocker(request.user, product, blocker_id, Action.WORK_BACKLOG_ITEM)
+    with flash_errors(request):
         services.blocker_resolve(actor=request.user, blocker=blocker)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(blocker.item.get_absolute_url())
+    return redirect(blocker.item)
 
 
 @login_required
 def grooming(request, product_slug):
     """The weekly grooming: the top of the backlog not yet ready, in rank order."""
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
-    items = list(selectors.grooming_queue(product)[:GROOMING_SIZE])
-    cards = [_card(item) for item in items]
-    return TemplateResponse(
-        request,
-        "backlog/grooming.html",
-        {"product": product, "cards": cards, **_rights(request.user, product)},
-    )
+    return TemplateResponse(request, "backlog/grooming.html", _grooming_context(product))
+
+
+def _grooming_context(product, *, failed: BacklogItem | None = None, form=None) -> dict:
+    """The grooming cards; the card of `failed` keeps the refused `form` and says why."""
+    cards = []
+    for item in selectors.grooming_queue(product)[:GROOMING_SIZE]:
+        refused = failed is not None and item.pk == failed.pk
+        cards.append(_card(item, form=form if refused else None, error=error_text(form) if refused else ""))
+    return {"product": product, "cards": cards}
 
 
 def _card(item, form=None, error="") -> dict:
-    criteria = list(item.acceptance_criteria.all())
-    problems = []
-    if not criteria:
-        problems.append("acceptance criteria")
-    if not item.is_estimated:
-        problems.append("an estimate")
-    initial = {"version": item.version, "story_points": item.story_points}
-    initial |= {
-        name: getattr(item, name) for name in ["estimate_optimistic", "estimate_likely", "estimate_pessimistic"]
-    }
+    initial = {name: getattr(item, name) for name in ["version", *ESTIMATE_FIELDS]}
     return {
         "item": item,
-        "criteria": criteria,
-        "missing": problems,
+        "criteria": list(item.acceptance_criteria.all()),
+        "missing": [lack.what for lack in workflow.readiness_lacks(item)],
         "form": form or GroomForm(initial=initial),
         "error": error,
     }
@@ -448,11 +375,10 @@ def _card(item, form=None, error="") -> dict:
 def groom(request, product_slug, number):
     """Complete one item in grooming: new criteria, estimate, and mark it ready."""
     product = get_product(request.user, product_slug, Action.EDIT_BACKLOG_ITEM)
-    item = _item(product, number)
+    item = access.access_item(request.user, product, number, Action.EDIT_BACKLOG_ITEM)
     form = GroomForm(request.POST)
-    status, error = 200, ""
     if form.is_valid():
-        try:
+        with errors_on(form):
             item = services.item_groom(
                 actor=request.user,
                 item=item,
@@ -461,39 +387,36 @@ def groom(request, product_slug, number):
                 mark_ready=form.cleaned_data["mark_ready"],
                 **form.estimate_changes(),
             )
-        except Conflict as exc:
-            status, error = 409, str(exc)
-        except ValidationError as exc:
-            status, error = 400, " ".join(exc.messages)
-    else:
-        status, error = 400, _form_errors(form)
-    item = selectors.grooming_queue(product).filter(pk=item.pk).first() or _item(product, number)
-    card = _card(item, form=None if status == 200 else form, error=error)
+            if not request.htmx:
+                return redirect("backlog:grooming", product.slug)
+    status = form_status(form)
     if not request.htmx:
-        if error:
-            messages.error(request, error)
+        if status == 409:
+            # A stale save: the grooming page as it is now, the card saying why nothing was saved.
+            context = _grooming_context(product, failed=item, form=form)
+            if not any(card["error"] for card in context["cards"]):
+                messages.error(request, error_text(form))
+            return TemplateResponse(request, "backlog/grooming.html", context, status=409)
+        messages.error(request, error_text(form))
         return redirect("backlog:grooming", product.slug)
-    context = {"product": product, "card": card, **_rights(request.user, product)}
-    return TemplateResponse(request, "backlog/grooming.html#card", context, status=status)
+    card_item = selectors.groomed_item(product, item) or access.access_item(request.user, product, number)
+    card = _card(card_item, form=None if status == 200 else form, error=error_text(form) if status != 200 else "")
+    return TemplateResponse(request, "backlog/grooming.html#card", {"product": product, "card": card}, status=status)
 
 
 @login_required
 def epic(request, product_slug, number):
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
-    item = _item(product, number)
+    item = access.access_item(request.user, product, number)
     if item.kind != BacklogItem.Kind.EPIC:
         return redirect(item)
-    children = selectors.backlog_items(product).filter(parent=item)[:EPIC_CHILDREN_SHOWN]
-    return TemplateResponse(
-        request,
-        "backlog/epic.html",
-        {
-            "product": product,
-            "epic": item,
-            "progress": selectors.epic_progress(item),
-            "children": children,
-        },
-    )
+    context = {
+        "product": product,
+        "epic": item,
+        "progress": selectors.epic_progress(item),
+        "children": selectors.epic_children(item)[:EPIC_CHILDREN_SHOWN],
+    }
+    return TemplateResponse(request, "backlog/epic.html", context)
 
 
 @login_required
@@ -501,12 +424,10 @@ def epic(request, product_slug, number):
 def label_add(request, product_slug):
     product = get_product(request.user, product_slug, Action.EDIT_BACKLOG_ITEM)
     form = LabelForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_form_errors(form))
-        label = services.label_create(actor=request.user, product=product, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Label “{label.name}” added.")
+    if form.is_valid():
+        with errors_on(form):
+            label = services.label_create(actor=request.user, product=product, **form.cleaned_data)
+            messages.success(request, f"Label “{label.name}” added.")
+    if form.errors:
+        messages.error(request, error_text(form))
     return redirect("backlog:list", product.slug)

@@ -1,4 +1,7 @@
-"""The status workflow of backlog items: which moves are legal."""
+"""The status workflow of backlog items: which moves are legal, and when an
+item is ready."""
+
+from typing import NamedTuple
 
 from apps.backlog.models import BacklogItem
 
@@ -25,11 +28,29 @@ def allowed_targets(current: str) -> list[str]:
     return [status for status in Status.values if can_move(current, status)]
 
 
+class Lack(NamedTuple):
+    """Something an item needs before it may be marked ready."""
+
+    what: str  # "an estimate", as in "Missing: acceptance criteria and an estimate"
+    problem: str  # "it has no estimate", as in "#12 is not ready: it has no estimate."
+
+
+NO_CRITERIA = Lack("acceptance criteria", "it has no acceptance criteria")
+NO_ESTIMATE = Lack("an estimate", "it has no estimate")
+
+
+def readiness_lacks(item: BacklogItem) -> list[Lack]:
+    """What the item lacks to be ready (empty when it may be marked ready): the
+    one rule for the grooming page, the item page and the workflow. Uses the
+    item's prefetched acceptance criteria when there are some."""
+    lacks = []
+    if not item.acceptance_criteria.all():
+        lacks.append(NO_CRITERIA)
+    if not item.is_estimated:
+        lacks.append(NO_ESTIMATE)
+    return lacks
+
+
 def readiness_problems(item: BacklogItem) -> list[str]:
     """Why the item may not be marked ready yet (empty when it may)."""
-    problems = []
-    if not item.acceptance_criteria.exists():
-        problems.append("it has no acceptance criteria")
-    if not item.is_estimated:
-        problems.append("it has no estimate")
-    return problems
+    return [lack.problem for lack in readiness_lacks(item)]

@@ -304,3 +304,26 @@ def test_bulk_item_numbers_too_large_for_the_database_are_a_400(api, pm, make_it
     make_item()
     response = api.as_user(pm).post(f"{BASE}/items/bulk/", {"items": [10**25], "status": "ready"}, format="json")
     assert response.status_code == 400 and "items" in response.json()
+
+
+def test_criteria_blockers_and_items_of_another_product_or_with_impossible_ids_are_404(api, pm, other_product):
+    foreign_item = BacklogItemFactory(product=other_product)
+    criterion = AcceptanceCriterionFactory(item=foreign_item)
+    blocker = BlockerFactory(item=foreign_item)
+    client = api.as_user(pm)
+    for criterion_id in (criterion.pk, 10**25):
+        assert client.patch(f"{BASE}/criteria/{criterion_id}/", {"met": True}, format="json").status_code == 404
+        assert client.delete(f"{BASE}/criteria/{criterion_id}/").status_code == 404
+    for blocker_id in (blocker.pk, 10**25):
+        assert client.post(f"{BASE}/blockers/{blocker_id}/resolve/").status_code == 404
+    for number in (foreign_item.number, 2**31, 10**25):
+        assert client.get(f"{BASE}/items/{number}/").status_code == 404
+    criterion.refresh_from_db()
+    blocker.refresh_from_db()
+    assert (criterion.met, blocker.resolved_at) == (False, None)
+
+
+def test_moving_next_to_an_item_number_beyond_the_column_is_a_400(api, pm, product, make_item):
+    item = make_item()
+    response = api.as_user(pm).post(f"{BASE}/items/{item.number}/move/", {"before": 10**12})
+    assert response.status_code == 400 and "before" in response.json()

@@ -231,6 +231,8 @@ def test_item_description_markdown_is_sanitised(browser_client, pm, product, mak
     response = browser_client.as_user(pm).get(URL + f"items/{item.number}/")
     assertNotContains(response, "<script>alert(1)")
     assertNotContains(response, "javascript:alert")
+    # The description is there, rendered, only without what is unsafe.
+    assertContains(response, '<p>Hi <a rel="noopener noreferrer nofollow">x</a></p>', html=True)
 
 
 def test_unknown_item_is_404(browser_client, pm, product):
@@ -483,3 +485,76 @@ def test_bulk_item_numbers_too_large_for_the_database_are_a_message_not_a_500(br
         URL + "bulk/", {"items": [str(10**25)], "action": "status", "status": "ready"}, follow=True
     )
     assertContains(response, "is not one of the available choices")
+
+
+def test_a_stale_work_form_on_the_item_page_is_a_409_with_the_message_and_the_current_values(
+    browser_client, member, pm, product, make_item
+):
+    item = make_item(story_points=3)
+    services.item_update(actor=pm, item=item, expected_version=1, story_points=5)
+    response = browser_client.as_user(member).post(
+        URL + f"items/{item.number}/work/", {"version": 1, "story_points": "1"}
+    )
+    assert response.status_code == 409
+    assertContains(response, f"#{item.number} was changed by someone else", status_code=409)
+    assertContains(response, 'name="version" value="2"', status_code=409)  # the form now edits the current version
+    item.refresh_from_db()
+    assert (item.story_points, item.version) == (5, 2)
+
+
+def test_a_stale_grooming_form_without_htmx_is_a_409_page_saying_so(
+    browser_client, pm, scrum_master, product, make_item
+):
+    item = make_item(title="Churn model")
+    services.item_update(actor=scrum_master, item=item, expected_version=1, story_points=8)
+    data = {"version": 1, "criteria": "x", "story_points": "2", "mark_ready": "on"}
+    response = browser_client.as_user(pm).post(URL + f"grooming/{item.number}/", data)
+    assert response.status_code == 409
+    assertContains(response, f"#{item.number} was changed by someone else", status_code=409)
+    assertContains(response, "Churn model", status_code=409)
+    item.refresh_from_db()
+    assert (item.story_points, item.acceptance_criteria.count()) == (8, 0)
+
+
+def test_a_refused_criterion_shows_in_the_criteria_fragment(browser_client, pm, product, make_item):
+    item = make_item()
+    response = browser_client.as_user(pm).post(URL + f"items/{item.number}/criteria/", {"text": " "}, **HTMX)
+    assert response.status_code == 400
+    assertContains(response, "An acceptance criterion needs some text.", status_code=400)
+    assertContains(response, 'id="criteria-list"', status_code=400)
+    assert not AcceptanceCriterion.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["criteria/{id}/toggle/", "blockers/{id}/resolve/"])
+def test_criteria_and_blockers_of_another_product_or_with_impossible_ids_are_404(
+    browser_client, pm, product, other_product, path
+):
+    foreign_item = BacklogItemFactory(product=other_product)
+    foreign = {
+        "criteria/{id}/toggle/": AcceptanceCriterionFactory(item=foreign_item),
+        "blockers/{id}/resolve/": BlockerFactory(item=foreign_item),
+    }[path]
+    client = browser_client.as_user(pm)
+    for id_ in (foreign.pk, 10**25):
+        assert client.post(URL + path.format(id=id_), {"met": "1"}).status_code == 404, id_
+    assert not AcceptanceCriterion.objects.filter(met=True).exists()
+    assert not Blocker.objects.filter(resolved_at__isnull=False).exists()
+
+
+def test_item_numbers_beyond_the_column_are_404_not_500(browser_client, pm, product):
+    client = browser_client.as_user(pm)
+    for number in (2**31, 10**25):
+        assert client.get(URL + f"items/{number}/").status_code == 404
+        assert client.post(URL + f"items/{number}/work/", {"version": 1, "status": "ready"}).status_code == 404
+
+
+def test_leads_see_the_controls_members_only_those_for_working(browser_client, pm, member, product, make_item):
+    make_item()
+    lead_page = browser_client.as_user(pm).get(URL)
+    assertContains(lead_page, "Drag to reorder")
+    assertContains(lead_page, 'placeholder="New label"')
+    member_page = browser_client.as_user(member).get(URL)
+    assertContains(member_page, 'aria-label="New item title"')
+    assertContains(member_page, 'id="bulk-form"')
+    assertNotContains(member_page, "Drag to reorder")
+    assertNotContains(member_page, 'placeholder="New label"')

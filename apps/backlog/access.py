@@ -1,0 +1,141 @@
+"""The way into a product's backlog. Pages, htmx fragments, API views and the
+CSV export find items, acceptance criteria, blockers and labels here, checked
+against the action they are about to do (apps.accounts.permissions decides who
+may): 404 for what is not in this product (or for an id that cannot be one),
+403 for a member whose role lacks the right. Lists go through `visible_items`
+and `filtered_items`, so what a page shows, the API and the export show too.
+
+The product itself comes from apps.products.access.get_product."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, QueryDict
+
+from apps.accounts.permissions import Action, require
+from apps.backlog import selectors
+from apps.backlog.filters import FILTER_KEYS, BacklogItemFilter
+from apps.backlog.models import MAX_NUMBER, AcceptanceCriterion, BacklogItem, Blocker, Label
+from apps.core.http import as_id
+from apps.products.models import Product
+
+# What a team member may change on an item they work on (besides its status);
+# anything else needs the right to edit the backlog.
+WORK_FIELDS = frozenset({"assignee", "story_points", "estimate_optimistic", "estimate_likely", "estimate_pessimistic"})
+
+# The right each bulk change needs.
+BULK_RIGHTS = {
+    "status": Action.WORK_BACKLOG_ITEM,
+    "assignee": Action.WORK_BACKLOG_ITEM,
+    "add_label": Action.EDIT_BACKLOG_ITEM,
+    "remove_label": Action.EDIT_BACKLOG_ITEM,
+    "move_to_top": Action.REORDER_BACKLOG,
+}
+
+
+def action_to_change(fields: Iterable[str]) -> Action:
+    """The right an edit of these fields needs ("status" and "labels" included)."""
+    if set(fields) <= WORK_FIELDS | {"status"}:
+        return Action.WORK_BACKLOG_ITEM
+    return Action.EDIT_BACKLOG_ITEM
+
+
+def require_bulk(user, product: Product, changes: Iterable[str]) -> None:
+    """Refuse (403) a bulk change unless the user holds the right of each change in it."""
+    for needed in {BULK_RIGHTS[change] for change in changes if change in BULK_RIGHTS}:
+        require(user, needed, product)
+
+
+# --- lists -----------------------------------------------------------------------
+
+
+def visible_items(user, product: Product, *, numbers: Iterable[int] | None = None) -> QuerySet[BacklogItem]:
+    """The product's items the user may see, in backlog order, with what a list
+    row shows; only those `numbers` when given."""
+    require(user, Action.VIEW_BACKLOG, product)
+    items = selectors.backlog_items(product)
+    if numbers is not None:
+        items = items.filter(number__in=[number for number in numbers if 0 < number <= MAX_NUMBER])
+    return items
+
+
+def visible_labels(user, product: Product) -> QuerySet[Label]:
+    require(user, Action.VIEW_BACKLOG, product)
+    return selectors.product_labels(product)
+
+
+def filtered_items(user, product: Product, params: QueryDict) -> BacklogItemFilter:
+    """The URL's filters (the page's, the export's) over `visible_items`; an
+    empty value (an "any" choice) means no filter. Check `.is_valid()`."""
+    data = QueryDict(mutable=True)
+    for key in FILTER_KEYS:
+        data.setlist(key, [value for value in params.getlist(key) if value])
+    return BacklogItemFilter(data, queryset=visible_items(user, product))
+
+
+def item_row(user, product: Product, item: BacklogItem) -> BacklogItem:
+    """The item again as a backlog row (after a change), with what a list row shows."""
+    return visible_items(user, product, numbers=[item.number]).get()
+
+
+# --- one object ------------------------------------------------------------------
+
+
+def access_item(user, product: Product, number, action: Action = Action.VIEW_BACKLOG, *, detail=True) -> BacklogItem:
+    """The item with this number in the product's backlog. With `detail`, loaded
+    with what its page and the API detail show; without, just the row."""
+    require(user, action, product)
+    wanted = as_id(number)
+    item = None
+    if wanted is not None and wanted <= MAX_NUMBER:
+        if detail:
+            item = selectors.item_detail(product, wanted)
+        else:
+            item = BacklogItem.objects.filter(product=product, number=wanted).first()
+    if item is None:
+        raise Http404(f"No item #{number} in this backlog.")
+    return item
+
+
+def access_anchor(user, product: Product, number, *, message: str | dict) -> BacklogItem:
+    """The item another one is moved next to. One that is not in this backlog
+    refuses the move (ValidationError with `message`) rather than being a 404."""
+    try:
+        return access_item(user, product, number, Action.REORDER_BACKLOG, detail=False)
+    except Http404:
+        raise ValidationError(message) from None
+
+
+def access_criterion(
+    user, product: Product, criterion_id, action: Action = Action.WORK_BACKLOG_ITEM
+) -> AcceptanceCriterion:
+    require(user, action, product)
+    criterion = (
+        AcceptanceCriterion.objects.select_related("item", "item__product")
+        .filter(item__product=product, pk=as_id(criterion_id))
+        .first()
+    )
+    if criterion is None:
+        raise Http404("No such acceptance criterion in this backlog.")
+    return criterion
+
+
+def access_blocker(user, product: Product, blocker_id, action: Action = Action.WORK_BACKLOG_ITEM) -> Blocker:
+    require(user, action, product)
+    blocker = (
+        Blocker.objects.select_related("item", "item__product")
+        .filter(item__product=product, pk=as_id(blocker_id))
+        .first()
+    )
+    if blocker is None:
+        raise Http404("No such blocker in this backlog.")
+    return blocker
+
+
+def access_label(user, product: Product, label_id, action: Action = Action.VIEW_BACKLOG) -> Label:
+    require(user, action, product)
+    label = Label.objects.filter(product=product, pk=as_id(label_id)).first()
+    if label is None:
+        raise Http404("No such label in this product.")
+    return label
