@@ -116,7 +116,15 @@
     });
   }
 
+  // A select that shows its choice at once (the board's swimlanes); a button does it without JavaScript.
+  function initAutoSubmit(root) {
+    root.querySelectorAll("select[data-submit-on-change]").forEach((select) => {
+      select.addEventListener("change", () => select.form.requestSubmit());
+    });
+  }
+
   function init(root) {
+    initAutoSubmit(root);
     drawCharts(root);
     initPlanning(root);
     initBoard(root);

@@ -1,13 +1,14 @@
 """Browser journeys of sprints: a standard sprint from plan to close, and a
 staged data-science sprint with stage items, a wrong assumption and exit criteria."""
 
+import datetime
 import re
 
 from playwright.sync_api import expect
 
 from apps.backlog.models import BacklogItem
 from apps.sprints.models import Sprint, SprintItem
-from tests.sprints.conftest import backlog_item
+from tests.sprints.conftest import MONDAY, backlog_item
 
 
 def drag(page, card, target):
@@ -146,3 +147,23 @@ def test_a_staged_sprint_with_stage_items_a_wrong_assumption_and_exit_criteria(s
         expect(page.get_by_test_id("criteria-met")).to_have_text(f"{ticked} of 3 met")
     page.get_by_role("button", name="Close stage").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("closed")
+
+
+def test_choosing_swimlanes_redraws_the_board(sign_in, pm, scrum_master, member, product):
+    from apps.sprints import services
+
+    item = backlog_item(pm, product, "Feature store", 3, assignee=member)
+    sprint = services.sprint_create(
+        actor=scrum_master,
+        product=product,
+        name="Sprint 1",
+        start_date=MONDAY,
+        end_date=MONDAY + datetime.timedelta(days=4),
+    )
+    services.sprint_item_add(actor=scrum_master, sprint=sprint, item=item)
+    services.sprint_start(actor=scrum_master, sprint=sprint)
+    page = sign_in(member)
+    page.goto(f"/p/recommender/sprints/{sprint.pk}/board/")
+    page.get_by_label("Swimlanes").select_option("assignee")
+    expect(page).to_have_url(re.compile(r"lanes=assignee"))
+    expect(page.get_by_role("heading", level=2, name=str(member))).to_be_visible()
