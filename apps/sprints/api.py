@@ -106,13 +106,10 @@ class SprintViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
             next_sprint = access.access_sprint(
                 request.user, self.product, data["next_sprint"], PLAN, field="next_sprint"
             )
-        decisions = {row["item"]: row["decision"] for row in data["decisions"]}
-        if len(decisions) != len(data["decisions"]):
-            raise serializers.ValidationError({"decisions": ["One decision per item."]})
         sprint, _ = services.sprint_close(
             actor=request.user,
             sprint=self.get_object(),
-            decisions=decisions,
+            decisions=data["decisions"],
             next_sprint=next_sprint,
             expected_version=data.get("version"),
         )

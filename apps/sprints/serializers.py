@@ -75,6 +75,14 @@ class SprintCloseSerializer(VersionSerializer):
         required=False, allow_null=True, help_text="A planned sprint to carry into; by default one is planned."
     )
 
+    def validate(self, attrs: dict) -> dict:
+        """The decisions as the service takes them: backlog item id -> decision."""
+        rows = attrs.get("decisions", [])
+        attrs["decisions"] = {row["item"]: row["decision"] for row in rows}
+        if len(attrs["decisions"]) != len(rows):
+            raise serializers.ValidationError({"decisions": ["One decision per item."]})
+        return attrs
+
 
 class SprintReviewSerializer(VersionSerializer):
     goal_met = serializers.BooleanField(allow_null=True)

@@ -285,3 +285,15 @@ def test_filters_do_not_tell_another_products_sprints_and_stages_from_missing_on
 def test_a_sprint_item_too_large_for_the_database_is_a_404_in_the_api(api, member, active):
     url = f"{API}sprints/{active.pk}/items/{10**25}/"
     assert api.as_user(member).patch(url, {"finding": "x"}, format="json").status_code == 404
+
+
+def test_close_takes_one_decision_per_item_and_none_when_nothing_is_unfinished(api, scrum_master, active):
+    client = api.as_user(scrum_master)
+    entry = SprintItem.objects.filter(sprint=active).first()
+    twice = [{"item": entry.item_id, "decision": "backlog"}, {"item": entry.item_id, "decision": "carry_over"}]
+    response = client.post(f"{API}sprints/{active.pk}/close/", {"decisions": twice}, format="json")
+    assert response.status_code == 400 and response.json() == {"decisions": ["One decision per item."]}
+    for entry in SprintItem.objects.filter(sprint=active).select_related("item"):
+        finish(scrum_master, entry.item)
+    closed = client.post(f"{API}sprints/{active.pk}/close/", {}, format="json")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
