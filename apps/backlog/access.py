@@ -98,6 +98,17 @@ def access_item(user, product: Product, number, action: Action = Action.VIEW_BAC
     return item
 
 
+def access_item_by_id(user, product: Product, item_id, action: Action = Action.VIEW_BACKLOG) -> BacklogItem:
+    """The item with this id in the product's backlog (just the row): how the
+    API and other apps (a sprint's plan) name an item."""
+    require(user, action, product)
+    pk = as_id(item_id)
+    item = None if pk is None else BacklogItem.objects.filter(product=product, pk=pk).first()
+    if item is None:
+        raise Http404("No such item in this product's backlog.")
+    return item
+
+
 def access_anchor(user, product: Product, number, *, message: str | dict) -> BacklogItem:
     """The item another one is moved next to. One that is not in this backlog
     refuses the move (ValidationError with `message`) rather than being a 404."""

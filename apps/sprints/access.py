@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from apps.accounts.permissions import Action, require
+from apps.backlog import access as backlog_access
 from apps.backlog.models import BacklogItem
 from apps.core.http import as_id
 from apps.products.models import Product
@@ -80,16 +81,11 @@ def access_criterion(
 def access_backlog_item(
     user, product: Product, item_id, action: Action = Action.PLAN_SPRINTS, *, field: str | None = None
 ) -> BacklogItem:
-    """A backlog item of the product, by id, to plan into a sprint.
-
-    Stands in for apps.backlog.access until the backlog has its own access
-    module; then this delegates to it."""
-    require(user, action, product)
-    pk = as_id(item_id)
-    item = None if pk is None else BacklogItem.objects.filter(product=product, pk=pk).first()
-    if item is None:
-        raise _missing("No such item in this product's backlog.", field)
-    return item
+    """A backlog item of the product, by id, to plan into a sprint (found by apps.backlog.access)."""
+    try:
+        return backlog_access.access_item_by_id(user, product, item_id, action)
+    except Http404 as missing:
+        raise _missing(str(missing), field) from None
 
 
 def _missing(message: str, field: str | None) -> Exception:
