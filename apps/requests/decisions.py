@@ -1,31 +1,32 @@
 """The PM's triage decisions by name, with the input each takes. Pages pair
 them with forms, the API with serializers; both end in the same services.
 The request comes through the door (apps.requests.access) already checked;
-what a decision names (a backlog item, the request to keep) is looked up here
-within the request's product, and a name that finds nothing is a form error."""
+what a decision names (a backlog item, the request to keep) is found through
+the doors of its app within the request's product, and a name that finds
+nothing is a form error."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
-from apps.backlog.models import BacklogItem
+from apps.backlog import access as backlog_access
 from apps.core.http import as_id
 from apps.requests import access, forms, services
 from apps.requests.models import StakeholderRequest
 
 
 def accept(*, actor, stakeholder_request, version=None, backlog_item=None, note=""):
+    """Accept, linking the item with number `backlog_item` when given (found through the backlog's door)."""
     item = None
     if backlog_item:
-        number = as_id(backlog_item)
-        item = (
-            None
-            if number is None
-            else BacklogItem.objects.filter(product_id=stakeholder_request.product_id, number=number).first()
-        )
-        if item is None:
-            raise ValidationError({"backlog_item": f"There is no item #{backlog_item} in this product's backlog."})
+        try:
+            item = backlog_access.access_item(actor, stakeholder_request.product, backlog_item, detail=False)
+        except Http404:
+            raise ValidationError(
+                {"backlog_item": f"There is no item #{backlog_item} in this product's backlog."}
+            ) from None
     return services.request_accept(
         actor=actor, stakeholder_request=stakeholder_request, backlog_item=item, note=note, expected_version=version
     )
