@@ -50,4 +50,10 @@ SCHEDULE: list[Entry] = [
         every=timedelta(minutes=15),
         description="Recomputes expected delivery of accepted requests and emails watchers when it moved.",
     ),
+    Entry(
+        name="Roadmap: recompute forecasts nightly",
+        task="roadmap.recompute_all_forecasts",
+        crontab="30 2 * * *",
+        description="Recomputes the roadmap and epic forecasts from the day's history; unchanged ones are left alone.",
+    ),
 ]

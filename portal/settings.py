@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.sprints",
     "apps.hypotheses",
     "apps.requests",
+    "apps.roadmap",
     "apps.reports",
     "apps.demo",
 ]
@@ -221,6 +222,7 @@ SPECTACULAR_SETTINGS = {
         "ProductKindEnum": "apps.products.models.Product.Kind",
         "SprintStatusEnum": "apps.sprints.models.Sprint.Status",
         "SprintKindEnum": "apps.sprints.models.Sprint.Kind",
+        "RoadmapItemStatusEnum": "apps.roadmap.models.RoadmapItem.Status",
     },
 }
 

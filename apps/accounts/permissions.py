@@ -55,6 +55,12 @@ class Action(StrEnum):
     # answer surveys but never see answers); PMs run surveys and act on them.
     VIEW_HAPPINESS_REPORTS = "view_happiness_reports"
     MANAGE_SURVEYS = "manage_surveys"
+    # Roadmap: everyone sees the items shared with stakeholders (their public
+    # description only); the team sees every item, its internal notes, links
+    # and forecasts; the PM plans it.
+    VIEW_SHARED_ROADMAP = "view_shared_roadmap"
+    VIEW_ROADMAP = "view_roadmap"
+    EDIT_ROADMAP = "edit_roadmap"
 
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -80,6 +86,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.RECORD_ASSUMPTIONS: TEAM,
     Action.VIEW_HAPPINESS_REPORTS: TEAM,
     Action.MANAGE_SURVEYS: frozenset({PM}),
+    Action.VIEW_SHARED_ROADMAP: EVERYONE,
+    Action.VIEW_ROADMAP: TEAM,
+    Action.EDIT_ROADMAP: frozenset({PM}),
 }
 
 

@@ -32,6 +32,9 @@ EXPECTED = {
     Action.RECORD_ASSUMPTIONS: {"pm", "scrum_master", "member"},
     Action.VIEW_HAPPINESS_REPORTS: {"pm", "scrum_master", "member"},
     Action.MANAGE_SURVEYS: {"pm"},
+    Action.VIEW_SHARED_ROADMAP: {"pm", "scrum_master", "member", "stakeholder"},
+    Action.VIEW_ROADMAP: {"pm", "scrum_master", "member"},
+    Action.EDIT_ROADMAP: {"pm"},
 }
 PERSONAS = ["pm", "scrum_master", "member", "stakeholder", "outsider"]
 

@@ -1,0 +1,91 @@
+"""The way to roadmap objects: every page, API view, feed and export finds
+them here. The team (VIEW_ROADMAP) sees every item with its internal notes,
+links and forecasts; everyone else in the product (VIEW_SHARED_ROADMAP) sees
+only the items and milestones shared with stakeholders. People outside the
+product get a 404 (apps.products.access.get_product)."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from apps.accounts.permissions import Action, can, require
+from apps.backlog.models import BacklogItem
+from apps.core.http import as_id
+from apps.products.models import Product
+from apps.roadmap.models import FeedToken, Forecast, Milestone, RoadmapItem
+
+
+def sees_internals(user, product: Product) -> bool:
+    """May the user see unshared items, internal notes, links and forecasts of epics?"""
+    return can(user, Action.VIEW_ROADMAP, product)
+
+
+def visible_items(user, product: Product) -> QuerySet[RoadmapItem]:
+    """The one list filter for roadmap items: lists, counts, timeline, feed and CSV all start here."""
+    require(user, Action.VIEW_SHARED_ROADMAP, product)
+    items = RoadmapItem.objects.filter(product=product)
+    return items if sees_internals(user, product) else items.filter(shared=True)
+
+
+def visible_milestones(user, product: Product) -> QuerySet[Milestone]:
+    """Stakeholders see shared milestones that hang on no item or on a shared one."""
+    require(user, Action.VIEW_SHARED_ROADMAP, product)
+    milestones = Milestone.objects.filter(product=product)
+    if sees_internals(user, product):
+        return milestones
+    return milestones.filter(shared=True).filter(Q(roadmap_item__isnull=True) | Q(roadmap_item__shared=True))
+
+
+def access_item(user, product: Product, item_id, action: Action = Action.VIEW_SHARED_ROADMAP) -> RoadmapItem:
+    require(user, action, product)
+    item = visible_items(user, product).filter(pk=as_id(item_id)).select_related("outcome_metric").first()
+    if item is None:
+        raise Http404("No such item on this roadmap.")
+    item.product = product  # keeps the viewer's role set by get_product
+    return item
+
+
+def access_milestone(user, product: Product, milestone_id, action: Action = Action.VIEW_SHARED_ROADMAP) -> Milestone:
+    require(user, action, product)
+    milestone = visible_milestones(user, product).filter(pk=as_id(milestone_id)).first()
+    if milestone is None:
+        raise Http404("No such milestone on this roadmap.")
+    return milestone
+
+
+def access_forecast(user, product: Product, item: RoadmapItem) -> Forecast | None:
+    """The stored forecast of an item the user may see (access_item first); None before the first computation."""
+    require(user, Action.VIEW_SHARED_ROADMAP, product)
+    if item.product_id != product.pk:
+        raise Http404("No such item on this roadmap.")
+    return Forecast.objects.filter(roadmap_item=item).first()
+
+
+def access_epic(user, product: Product, number, action: Action = Action.VIEW_ROADMAP) -> BacklogItem:
+    """An epic of the product's backlog, by its number, for its forecast (team only)."""
+    require(user, action, product)
+    number = as_id(number)
+    epic = BacklogItem.objects.filter(product=product, number=number, kind=BacklogItem.Kind.EPIC).first()
+    if epic is None:
+        raise Http404(f"No epic #{number} in this backlog.")
+    return epic
+
+
+def access_feed(token: str) -> tuple[Product, FeedToken, bool]:
+    """The product of a live feed token whose owner may still see the roadmap,
+    and whether the owner sees internals; 404 for anything else (a revoked
+    token, a person who left the product, a made-up token)."""
+    feed = (
+        FeedToken.objects.filter(token=str(token)[:64], revoked_at__isnull=True)
+        .select_related("product", "user")
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    if not can(feed.user, Action.VIEW_SHARED_ROADMAP, feed.product):
+        raise Http404("No such calendar.")
+    return feed.product, feed, sees_internals(feed.user, feed.product)
+
+
+def live_feed_token(user, product: Product) -> FeedToken | None:
+    require(user, Action.VIEW_SHARED_ROADMAP, product)
+    return FeedToken.objects.filter(user=user, product=product, revoked_at__isnull=True).first()
