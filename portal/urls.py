@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("apps.sprints.api_urls")),
     path("", include("apps.hypotheses.api_urls")),
     path("", include("apps.requests.api_urls")),
+    path("", include("apps.roadmap.api_urls")),
     path("", include("apps.reports.api_urls")),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("p/<slug:product_slug>/sprints/", include("apps.sprints.urls")),
     path("p/<slug:product_slug>/hypotheses/", include("apps.hypotheses.urls")),
     path("p/<slug:product_slug>/requests/", include("apps.requests.urls")),
+    path("p/<slug:product_slug>/roadmap/", include("apps.roadmap.urls")),
     path("p/<slug:product_slug>/reports/", include("apps.reports.urls")),
     path("requests/", include("apps.requests.overview_urls")),
     path("status/", core_views.status, name="status"),

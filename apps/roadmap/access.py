@@ -4,14 +4,17 @@ links and forecasts; everyone else in the product (VIEW_SHARED_ROADMAP) sees
 only the items and milestones shared with stakeholders. People outside the
 product get a 404 (apps.products.access.get_product)."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.permissions import Action, can, require
-from apps.backlog.models import BacklogItem
+from apps.backlog.models import MAX_NUMBER, BacklogItem
 from apps.core.http import as_id
-from apps.products.models import Product
+from apps.products.models import OutcomeMetric, Product
+from apps.requests.models import StakeholderRequest
 from apps.roadmap.models import FeedToken, Forecast, Milestone, RoadmapItem
+from apps.sprints.models import Sprint
 
 
 def sees_internals(user, product: Product) -> bool:
@@ -35,9 +38,18 @@ def visible_milestones(user, product: Product) -> QuerySet[Milestone]:
     return milestones.filter(shared=True).filter(Q(roadmap_item__isnull=True) | Q(roadmap_item__shared=True))
 
 
+def shared_milestones(user, product: Product) -> QuerySet[Milestone]:
+    """What the stakeholder view shows, for stakeholders and for the team previewing it."""
+    return (
+        visible_milestones(user, product)
+        .filter(shared=True)
+        .filter(Q(roadmap_item__isnull=True) | Q(roadmap_item__shared=True))
+    )
+
+
 def access_item(user, product: Product, item_id, action: Action = Action.VIEW_SHARED_ROADMAP) -> RoadmapItem:
     require(user, action, product)
-    item = visible_items(user, product).filter(pk=as_id(item_id)).select_related("outcome_metric").first()
+    item = visible_items(user, product).filter(pk=as_id(item_id) or 0).select_related("outcome_metric").first()
     if item is None:
         raise Http404("No such item on this roadmap.")
     item.product = product  # keeps the viewer's role set by get_product
@@ -46,7 +58,7 @@ def access_item(user, product: Product, item_id, action: Action = Action.VIEW_SH
 
 def access_milestone(user, product: Product, milestone_id, action: Action = Action.VIEW_SHARED_ROADMAP) -> Milestone:
     require(user, action, product)
-    milestone = visible_milestones(user, product).filter(pk=as_id(milestone_id)).first()
+    milestone = visible_milestones(user, product).filter(pk=as_id(milestone_id) or 0).first()
     if milestone is None:
         raise Http404("No such milestone on this roadmap.")
     return milestone
@@ -63,7 +75,7 @@ def access_forecast(user, product: Product, item: RoadmapItem) -> Forecast | Non
 def access_epic(user, product: Product, number, action: Action = Action.VIEW_ROADMAP) -> BacklogItem:
     """An epic of the product's backlog, by its number, for its forecast (team only)."""
     require(user, action, product)
-    number = as_id(number)
+    number = as_id(number) or 0
     epic = BacklogItem.objects.filter(product=product, number=number, kind=BacklogItem.Kind.EPIC).first()
     if epic is None:
         raise Http404(f"No epic #{number} in this backlog.")
@@ -89,3 +101,72 @@ def access_feed(token: str) -> tuple[Product, FeedToken, bool]:
 def live_feed_token(user, product: Product) -> FeedToken | None:
     require(user, Action.VIEW_SHARED_ROADMAP, product)
     return FeedToken.objects.filter(user=user, product=product, revoked_at__isnull=True).first()
+
+
+def _numbers(value, field: str, prefix: str) -> list[int]:
+    """Numbers from "#3, #9" (or "R-3 R-7", or a list of ints); a token that is no number is named."""
+    if value is None:
+        return []
+    tokens = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
+    numbers = []
+    for token in tokens:
+        text = str(token).strip().upper().removeprefix(prefix).removeprefix("#")
+        number = as_id(text)
+        if number is None or number > MAX_NUMBER:
+            raise ValidationError({field: f"“{token}” is not a number like {prefix or '#'}12."})
+        numbers.append(number)
+    return numbers
+
+
+def resolve_links(product: Product, **links) -> dict[str, list]:
+    """Epics, backlog items and requests of this product by the numbers people
+    see; any number that names nothing here is refused with its field."""
+    resolved: dict[str, list] = {}
+    if "epics" in links and links["epics"] is not None:
+        numbers = _numbers(links["epics"], "epics", "")
+        found = {e.number: e for e in BacklogItem.objects.filter(product=product, number__in=numbers)}
+        missing = [n for n in numbers if n not in found or found[n].kind != BacklogItem.Kind.EPIC]
+        if missing:
+            raise ValidationError(
+                {"epics": f"No epic {', '.join(f'#{n}' for n in missing)} in this product's backlog."}
+            )
+        resolved["epics"] = [found[n] for n in numbers]
+    if "backlog_items" in links and links["backlog_items"] is not None:
+        numbers = _numbers(links["backlog_items"], "backlog_items", "")
+        found = {i.number: i for i in BacklogItem.objects.filter(product=product, number__in=numbers)}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise ValidationError(
+                {"backlog_items": f"No item {', '.join(f'#{n}' for n in missing)} in this product's backlog."}
+            )
+        resolved["backlog_items"] = [found[n] for n in numbers]
+    if "requests" in links and links["requests"] is not None:
+        numbers = _numbers(links["requests"], "requests", "R-")
+        requests = {r.number: r for r in StakeholderRequest.objects.filter(product=product, number__in=numbers)}
+        missing = [n for n in numbers if n not in requests]
+        if missing:
+            raise ValidationError({"requests": f"No request {', '.join(f'R-{n}' for n in missing)} in this product."})
+        resolved["requests"] = [requests[n] for n in numbers]
+    return resolved
+
+
+def access_request(user, product: Product, number, action: Action = Action.EDIT_ROADMAP) -> StakeholderRequest:
+    """A request of the product, to put on the roadmap (PM)."""
+    require(user, action, product)
+    found = (
+        StakeholderRequest.objects.filter(product=product, number=as_id(number) or 0).select_related("product").first()
+    )
+    if found is None:
+        raise Http404("No such request in this product.")
+    return found
+
+
+def sprints_of(user, product: Product) -> QuerySet[Sprint]:
+    """Sprints a milestone may be tied to (the team's choice list)."""
+    require(user, Action.VIEW_ROADMAP, product)
+    return Sprint.objects.filter(product=product).order_by("-start_date")
+
+
+def metrics_of(user, product: Product) -> QuerySet[OutcomeMetric]:
+    require(user, Action.VIEW_SHARED_ROADMAP, product)
+    return OutcomeMetric.objects.filter(product=product).order_by("name")

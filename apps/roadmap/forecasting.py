@@ -112,17 +112,17 @@ def compute(rows: list[WorkRow], history: History, *, today: datetime.date, targ
 def _in_points(rows: list[WorkRow], open_rows: list[WorkRow], history: History):
     """Points per sprint: point estimates as they are, ranges sampled, and
     unestimated items counted at the median expected size of the estimated ones."""
-    sizes = [float(row.expected) for row in rows if row.expected is not None]
+    sizes = [_number(row.expected) for row in rows if row.expected is not None]
     fill = statistics.median(sizes)
     ranged = [row for row in open_rows if None not in (row.low, row.likely, row.high)]
     pointed = [row for row in open_rows if row not in ranged and row.story_points is not None]
     unestimated = [row for row in open_rows if row not in ranged and row.story_points is None]
-    fixed = sum(float(row.story_points) for row in pointed) + fill * len(unestimated)  # type: ignore[arg-type]
+    fixed = sum(_number(row.story_points) for row in pointed) + fill * len(unestimated)
     work = forecast.Work(
         fixed=fixed,
-        low=np.array([float(row.low) for row in ranged]),  # type: ignore[arg-type]
-        likely=np.array([float(row.likely) for row in ranged]),  # type: ignore[arg-type]
-        high=np.array([float(row.high) for row in ranged]),  # type: ignore[arg-type]
+        low=np.array([_number(row.low) for row in ranged]),
+        likely=np.array([_number(row.likely) for row in ranged]),
+        high=np.array([_number(row.high) for row in ranged]),
     )
     points = [points for points, _ in history.sprints]
     period_days = round(statistics.mean(days for _, days in history.sprints), 2)
@@ -131,13 +131,17 @@ def _in_points(rows: list[WorkRow], open_rows: list[WorkRow], history: History):
         "history": points,
         "period_days": period_days,
         "remaining_items": len(open_rows),
-        "point_estimates": round(sum(float(row.story_points) for row in pointed), 1),  # type: ignore[arg-type]
+        "point_estimates": round(sum(_number(row.story_points) for row in pointed), 1),
         "ranged_items": len(ranged),
-        "ranged_expected": round(sum(float(row.expected) for row in ranged), 1),  # type: ignore[arg-type]
+        "ranged_expected": round(sum(_number(row.expected) for row in ranged), 1),
         "unestimated_items": len(unestimated),
         "unestimated_counted_as": round(fill, 1),
     }
     return forecast.Throughput(np.array(points), period_days, "points"), work, facts
+
+
+def _number(value) -> float:
+    return 0.0 if value is None else float(value)
 
 
 def _in_items(open_rows: list[WorkRow], history: History):
@@ -171,11 +175,12 @@ def _digest(value) -> str:
 def store(*, product_id: int, computed: Computed, roadmap_item_id: int | None = None, epic_id: int | None = None):
     """Keep `computed` as the subject's forecast unless its inputs are the
     stored ones. Returns (forecast, changed)."""
-    subject = {"roadmap_item_id": roadmap_item_id} if roadmap_item_id else {"epic_id": epic_id}
+    subject: dict[str, int | None] = {"roadmap_item_id": roadmap_item_id} if roadmap_item_id else {"epic_id": epic_id}
     # The subject's row is locked, so two runs at once take turns and the second finds nothing to do.
-    (RoadmapItem if roadmap_item_id else BacklogItem).objects.select_for_update().filter(
-        pk=roadmap_item_id or epic_id
-    ).values_list("pk").first()
+    if roadmap_item_id:
+        RoadmapItem.objects.select_for_update().filter(pk=roadmap_item_id).values_list("pk").first()
+    else:
+        BacklogItem.objects.select_for_update().filter(pk=epic_id or 0).values_list("pk").first()
     current = Forecast.objects.filter(**subject).first()
     if current is not None and current.fingerprint == computed.fingerprint:
         return current, False
@@ -229,9 +234,9 @@ def recompute(
     if roadmap_item_ids is not None or epic_ids is not None:
         items = items.filter(pk__in=list(roadmap_item_ids or []))
         epics = epics.filter(pk__in=list(epic_ids or []))
-    items = list(items)
-    work = selectors.work_of(items)
-    for item in items:
+    chosen = list(items)
+    work = selectors.work_of(chosen)
+    for item in chosen:
         computed = compute(work[item.pk], history, today=today, target=item.target)
         _keep(result, store(product_id=product_id, computed=computed, roadmap_item_id=item.pk))
     for epic in epics:
@@ -295,4 +300,5 @@ def _flush() -> None:
 
 
 def epic_ids_of(items: Iterable[BacklogItem]) -> set[int]:
-    return {item.pk if item.kind == BacklogItem.Kind.EPIC else item.parent_id for item in items} - {None}  # type: ignore[misc]
+    ids = {item.pk if item.kind == BacklogItem.Kind.EPIC else item.parent_id for item in items}
+    return {pk for pk in ids if pk is not None}

@@ -130,7 +130,7 @@ def progress_of(rows: Iterable[WorkRow]) -> Progress:
 
 def roadmap_items(items: QuerySet[RoadmapItem]) -> QuerySet[RoadmapItem]:
     """Items (already filtered by access.visible_items) with what the board shows."""
-    return items.select_related("forecast", "outcome_metric").order_by("horizon", "rank")
+    return items.select_related("forecast", "outcome_metric", "product").order_by("horizon", "rank")
 
 
 def board(items: QuerySet[RoadmapItem], *, with_work: bool) -> dict[str, list[RoadmapItem]]:
@@ -171,7 +171,7 @@ def timeline_columns(*, scale: str, first: datetime.date, last: datetime.date, t
     step = 3 if scale == "quarters" else 1
     month = ((first.month - 1) // step) * step + 1
     cursor = datetime.date(first.year, month, 1)
-    columns = []
+    columns: list[Column] = []
     while cursor <= last and len(columns) < 24:
         following = _add_months(cursor, step)
         end = following - datetime.timedelta(days=1)
@@ -197,8 +197,7 @@ def timeline(
     for item, (start, end) in zip(items, spans, strict=True):
         cells = []
         for column in columns:
-            inside = start and end and start <= column.end and end >= column.start
-            if not inside:
+            if start is None or end is None or start > column.end or end < column.start:
                 cells.append("")
                 continue
             first_cell = start >= column.start
@@ -243,7 +242,7 @@ def sprint_history(product_id: int) -> list[tuple[float, int]]:
         .order_by("-end_date", "-id")
         .values_list("completed_points", "start_date", "end_date")[:SPRINT_HISTORY]
     )
-    return [(float(points), (end - start).days + 1) for points, start, end in reversed(list(recent))]
+    return [(float(points or 0), (end - start).days + 1) for points, start, end in reversed(list(recent))]
 
 
 def finished_items_per_week(product_id: int, *, today: datetime.date) -> list[int]:
@@ -254,7 +253,7 @@ def finished_items_per_week(product_id: int, *, today: datetime.date) -> list[in
     finished = BacklogItem.objects.filter(
         product_id=product_id, status=DONE, done_at__date__gt=since, done_at__date__lte=today
     ).values_list("done_at", flat=True)
-    ages = [(today - done.date()).days // 7 for done in finished]
+    ages = [(today - done.date()).days // 7 for done in finished if done is not None]
     if not ages:
         return []
     weeks = [0] * (max(ages) + 1)
@@ -299,3 +298,39 @@ def item_links(item: RoadmapItem) -> RoadmapItem:
         )
         .get()
     )
+
+
+def export_rows(items: QuerySet[RoadmapItem], *, internal: bool) -> list[dict]:
+    """One dict per item for the CSV; internal columns only when asked (the caller decides who sees them)."""
+    rows = list(
+        roadmap_items(items).prefetch_related("epics", "backlog_items", "requests")
+        if internal
+        else roadmap_items(items)
+    )
+    work = work_of(rows) if internal else {}
+    result = []
+    for item in rows:
+        forecast = getattr(item, "forecast", None)
+        row = {
+            "id": item.pk,
+            "title": item.title,
+            "horizon": item.get_horizon_display(),
+            "status": item.get_status_display(),
+            "start": item.start_date.isoformat() if item.start_date else "",
+            "target": item.target_date.isoformat() if item.target_date else item.target_quarter,
+            "shared": "yes" if item.shared else "no",
+            "description": item.public_description,
+            "forecast_85": forecast.p85.isoformat() if forecast and forecast.p85 else "",
+            "url": item.get_absolute_url(),
+        }
+        if internal:
+            row |= {
+                "internal_notes": item.internal_notes,
+                "epics": " ".join(f"#{e.number}" for e in item.epics.all()),
+                "backlog_items": " ".join(f"#{i.number}" for i in item.backlog_items.all()),
+                "requests": " ".join(r.reference for r in item.requests.all()),
+                "progress_percent": progress_of(work.get(item.pk, [])).percent,
+                "forecast_50": forecast.p50.isoformat() if forecast and forecast.p50 else "",
+            }
+        result.append(row)
+    return result

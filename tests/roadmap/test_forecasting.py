@@ -106,9 +106,7 @@ def test_a_move_of_more_than_a_week_is_flagged(make_roadmap_item, product):
     assert stored.previous_p85 == stored.p85 - datetime.timedelta(days=14)
 
 
-def test_closing_a_sprint_recomputes_after_commit(
-    make_roadmap_item, pm, product, django_capture_on_commit_callbacks
-):
+def test_closing_a_sprint_recomputes_after_commit(make_roadmap_item, pm, product, django_capture_on_commit_callbacks):
     from apps.sprints import events
 
     item = make_roadmap_item("x", backlog_items=make_items(product, 3))
@@ -118,7 +116,9 @@ def test_closing_a_sprint_recomputes_after_commit(
     assert forecast_of(item).outcome == Forecast.Outcome.FORECAST
 
 
-def test_changing_an_estimate_of_linked_work_recomputes(make_roadmap_item, pm, product, django_capture_on_commit_callbacks):
+def test_changing_an_estimate_of_linked_work_recomputes(
+    make_roadmap_item, pm, product, django_capture_on_commit_callbacks
+):
     closed_sprints(product, 10, 10, 10)
     ranking_epic = epic(product)
     child = make_items(product, 10, parent=ranking_epic)[0]

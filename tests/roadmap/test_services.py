@@ -147,9 +147,7 @@ def test_attaching_a_request_makes_an_unshared_item_from_it(pm, product):
     item = services.request_attach(actor=pm, stakeholder_request=stakeholder_request)
     assert item.title == stakeholder_request.title and not item.shared
     assert list(item.requests.all()) == [stakeholder_request]
-    other = services.request_attach(
-        actor=pm, stakeholder_request=StakeholderRequestFactory(product=product), item=item
-    )
+    other = services.request_attach(actor=pm, stakeholder_request=StakeholderRequestFactory(product=product), item=item)
     assert other.requests.count() == 2
 
 

@@ -1,0 +1,178 @@
+"""API shapes of the roadmap. Stakeholders get the public shape (no internal
+notes, links or progress); the team gets the full one. Input and output
+serializers are separate where the shapes differ."""
+
+from rest_framework import serializers
+
+from apps.roadmap.models import Forecast, Horizon, Milestone, RoadmapItem
+
+
+class ForecastSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Forecast
+        fields = [
+            "outcome",
+            "message",
+            "computed_at",
+            "start",
+            "p50",
+            "p85",
+            "p95",
+            "target",
+            "chance_on_target",
+            "histogram",
+            "inputs",
+            "previous_p85",
+            "moved_days",
+            "flagged",
+        ]
+
+
+class PublicForecastSerializer(ForecastSerializer):
+    """Without the inputs: they name the team's backlog figures."""
+
+    class Meta(ForecastSerializer.Meta):
+        fields = [name for name in ForecastSerializer.Meta.fields if name != "inputs"]
+
+
+class PublicRoadmapItemSerializer(serializers.ModelSerializer):
+    target = serializers.DateField(read_only=True, help_text="The target date, or the last day of the target quarter.")
+    forecast = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RoadmapItem
+        fields = [
+            "id",
+            "title",
+            "outcome",
+            "horizon",
+            "status",
+            "start_date",
+            "target_date",
+            "target_quarter",
+            "target",
+            "public_description",
+            "forecast",
+        ]
+
+    def get_forecast(self, item) -> dict | None:
+        forecast = getattr(item, "forecast", None)
+        return PublicForecastSerializer(forecast).data if forecast is not None else None
+
+
+class ProgressSerializer(serializers.Serializer):
+    items_done = serializers.IntegerField()
+    items_total = serializers.IntegerField()
+    points_done = serializers.DecimalField(max_digits=10, decimal_places=1)
+    points_total = serializers.DecimalField(max_digits=10, decimal_places=1)
+    percent = serializers.IntegerField()
+
+
+class RoadmapItemSerializer(PublicRoadmapItemSerializer):
+    epics = serializers.SerializerMethodField()
+    backlog_items = serializers.SerializerMethodField()
+    requests = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+
+    class Meta(PublicRoadmapItemSerializer.Meta):
+        fields = [
+            *PublicRoadmapItemSerializer.Meta.fields,
+            "outcome_metric",
+            "rank",
+            "shared",
+            "internal_notes",
+            "epics",
+            "backlog_items",
+            "requests",
+            "progress",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+
+    def get_forecast(self, item) -> dict | None:
+        forecast = getattr(item, "forecast", None)
+        return ForecastSerializer(forecast).data if forecast is not None else None
+
+    def get_epics(self, item) -> list[int]:
+        return [epic.number for epic in item.epics.all()]
+
+    def get_backlog_items(self, item) -> list[int]:
+        return [entry.number for entry in item.backlog_items.all()]
+
+    def get_requests(self, item) -> list[str]:
+        return [r.reference for r in item.requests.all()]
+
+    def get_progress(self, item) -> dict | None:
+        progress = getattr(item, "progress", None)
+        return ProgressSerializer(progress).data if progress is not None else None
+
+
+class RoadmapItemInputSerializer(serializers.Serializer):
+    """What a PM sends to create or change an item; links by the numbers people see."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    outcome = serializers.CharField(required=False, allow_blank=True)
+    outcome_metric = serializers.IntegerField(required=False, allow_null=True, help_text="Outcome metric id.")
+    horizon = serializers.ChoiceField(choices=Horizon.choices, required=False)
+    status = serializers.ChoiceField(choices=RoadmapItem.Status.choices, required=False)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    target_date = serializers.DateField(required=False, allow_null=True)
+    target_quarter = serializers.CharField(required=False, allow_blank=True, max_length=7)
+    shared = serializers.BooleanField(required=False)
+    public_description = serializers.CharField(required=False, allow_blank=True)
+    internal_notes = serializers.CharField(required=False, allow_blank=True)
+    epics = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, help_text="Epic numbers."
+    )
+    backlog_items = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, help_text="Backlog item numbers."
+    )
+    requests = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, help_text='Request references, e.g. "R-7".'
+    )
+    version = serializers.IntegerField(
+        required=False, help_text="On edits (required there): the version you saw; a newer one answers 409."
+    )
+
+
+class MoveSerializer(serializers.Serializer):
+    horizon = serializers.ChoiceField(choices=Horizon.choices, required=False)
+    before = serializers.IntegerField(required=False, help_text="Id of the item to go right before.")
+    after = serializers.IntegerField(required=False, help_text="Id of the item to go right after.")
+    to = serializers.ChoiceField(choices=["top", "bottom"], required=False, help_text="Top or bottom of the horizon.")
+
+    def validate(self, attrs):
+        if sum(name in attrs for name in ("before", "after", "to")) != 1:
+            raise serializers.ValidationError("Give exactly one of before, after or to.")
+        return attrs
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "date", "description", "roadmap_item", "sprint", "shared", "reached_at", "version"]
+        read_only_fields = ["id", "version"]
+
+
+class PublicMilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "date", "description", "roadmap_item", "reached_at"]
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    date = serializers.DateField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    roadmap_item = serializers.IntegerField(required=False, allow_null=True, help_text="Roadmap item id.")
+    sprint = serializers.IntegerField(required=False, allow_null=True, help_text="Sprint id.")
+    shared = serializers.BooleanField(required=False)
+    reached_at = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False, help_text="On edits (required there): the version you saw.")
+
+
+class EpicForecastSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    forecast = ForecastSerializer(allow_null=True)

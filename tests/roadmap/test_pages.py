@@ -1,0 +1,203 @@
+"""Roadmap pages: who sees what (both ways), bad input, stale edits, and
+query counts that do not grow with the number of items."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.roadmap import forecasting
+from apps.roadmap.models import Horizon, Milestone, RoadmapItem
+from tests.roadmap.conftest import backlog, closed_sprints, epic
+from tests.utils import queries_of
+
+
+@pytest.fixture
+def roadmap(make_roadmap_item, product, pm):
+    closed_sprints(product, 10, 10, 10)
+    shared = make_roadmap_item(
+        "Faster checkout recommendations",
+        horizon=Horizon.NOW,
+        shared=True,
+        public_description="Recommendations appear **while** you pay.",
+        internal_notes="SECRET-NOTE: depends on the payments team",
+        target_date=timezone.localdate() + datetime.timedelta(days=60),
+        backlog_items=backlog(product, 5, 5),
+    )
+    internal = make_roadmap_item("INTERNAL-ONLY rewrite of the feature store", horizon=Horizon.NEXT)
+    forecasting.recompute(product_id=product.pk)
+    return shared, internal
+
+
+def url(name, *args, product_slug="recommender"):
+    return reverse(f"roadmap:{name}", args=[product_slug, *args])
+
+
+@pytest.mark.parametrize("persona", ["pm", "scrum_master", "member"], indirect=True)
+def test_the_team_sees_every_item_with_internal_notes(browser_client, persona, roadmap):
+    client = browser_client.as_user(persona)
+    shared, internal = roadmap
+    board = client.get(url("board")).content.decode()
+    assert shared.title in board and internal.title in board
+    detail = client.get(url("item", shared.pk)).content.decode()
+    assert "SECRET-NOTE" in detail and "85&nbsp;% likely by" not in detail  # the card shows the dates
+    assert "85 % likely by" in detail
+    assert client.get(url("item", internal.pk)).status_code == 200
+
+
+def test_a_stakeholder_sees_only_shared_items_and_their_public_description(browser_client, stakeholder, roadmap):
+    client = browser_client.as_user(stakeholder)
+    shared, internal = roadmap
+    for page in ("board", "shared", "timeline", "milestones"):
+        body = client.get(url(page)).content.decode()
+        assert internal.title not in body, page
+        assert "SECRET-NOTE" not in body, page
+    board = client.get(url("board")).content.decode()
+    assert shared.title in board and "<strong>while</strong>" in board
+    detail = client.get(url("item", shared.pk)).content.decode()
+    assert "SECRET-NOTE" not in detail and "85 % likely by" in detail
+    assert client.get(url("item", internal.pk)).status_code == 404
+    assert client.get(url("forecasts")).status_code == 403
+    assert client.get(url("item-create")).status_code == 403
+    csv = b"".join(client.get(url("export")).streaming_content).decode()
+    assert shared.title in csv and internal.title not in csv and "SECRET-NOTE" not in csv
+    assert "internal_notes" not in csv.splitlines()[0]
+
+
+def test_an_outsider_gets_404_everywhere(browser_client, outsider, roadmap):
+    client = browser_client.as_user(outsider)
+    shared, _ = roadmap
+    for target in (url("board"), url("timeline"), url("item", shared.pk), url("export"), url("calendar")):
+        assert client.get(target).status_code == 404, target
+
+
+@pytest.mark.parametrize("persona", ["scrum_master", "member", "stakeholder"], indirect=True)
+def test_only_the_pm_changes_the_roadmap(browser_client, persona, roadmap):
+    client = browser_client.as_user(persona)
+    shared, internal = roadmap
+    assert client.post(url("item-create"), {"title": "x", "horizon": "now", "status": "idea"}).status_code == 403
+    assert client.post(url("item-move", internal.pk), {"horizon": "now", "to": "top"}).status_code in (403, 404)
+    assert client.post(url("item-edit", shared.pk), {"title": "x"}).status_code == 403
+    assert RoadmapItem.objects.count() == 2
+    assert RoadmapItem.objects.get(pk=internal.pk).horizon == Horizon.NEXT
+
+
+def test_the_pm_adds_an_item_with_links(browser_client, pm, product):
+    ranking_epic = epic(product)
+    response = browser_client.as_user(pm).post(
+        url("item-create"),
+        {"title": "Ranking v2", "horizon": "next", "status": "planned", "epics": f"#{ranking_epic.number}"},
+    )
+    item = RoadmapItem.objects.get(title="Ranking v2")
+    assert response.status_code == 302 and list(item.epics.all()) == [ranking_epic]
+
+
+def test_another_products_epic_is_a_clear_form_error(browser_client, pm, product, other_product):
+    foreign = epic(other_product)
+    backlog(product, 1)  # #1 here is a story, so the foreign epic's number names no epic
+    response = browser_client.as_user(pm).post(
+        url("item-create"), {"title": "x", "horizon": "next", "status": "planned", "epics": f"#{foreign.number}"}
+    )
+    assert response.status_code == 400
+    assert f"No epic #{foreign.number} in this product" in response.content.decode()
+    assert not RoadmapItem.objects.exists()
+
+
+def test_impossible_dates_are_form_errors(browser_client, pm):
+    client = browser_client.as_user(pm)
+    response = client.post(
+        url("item-create"),
+        {"title": "x", "horizon": "next", "status": "planned", "start_date": "2026-05-01", "target_date": "2026-04-01"},
+    )
+    assert response.status_code == 400 and "cannot be before the start date" in response.content.decode()
+    response = client.post(
+        url("item-create"), {"title": "x", "horizon": "next", "status": "planned", "target_date": "2026-02-30"}
+    )
+    assert response.status_code == 400 and "Enter a valid date" in response.content.decode()
+    assert not RoadmapItem.objects.exists()
+
+
+def test_a_stale_edit_answers_409(browser_client, pm, roadmap):
+    shared, _ = roadmap
+    client = browser_client.as_user(pm)
+    form = {"title": "Renamed", "horizon": "now", "status": "planned", "version": shared.version}
+    assert client.post(url("item-edit", shared.pk), form).status_code == 302
+    stale = client.post(url("item-edit", shared.pk), {**form, "title": "Again"})
+    assert stale.status_code == 409 and "changed by someone else" in stale.content.decode()
+    assert RoadmapItem.objects.get(pk=shared.pk).title == "Renamed"
+
+
+def test_moving_next_to_another_products_item_changes_nothing(
+    browser_client, pm, roadmap, make_roadmap_item, other_product
+):
+    _, internal = roadmap
+    theirs = make_roadmap_item("theirs", on=other_product, actor=pm)
+    response = browser_client.as_user(pm).post(
+        url("item-move", internal.pk), {"before": theirs.pk}, HTTP_X_REQUESTED_WITH="fetch"
+    )
+    assert response.status_code == 404
+    assert RoadmapItem.objects.get(pk=internal.pk).horizon == Horizon.NEXT
+
+
+def test_the_pm_moves_an_item_with_the_keyboard_buttons(browser_client, pm, roadmap):
+    shared, internal = roadmap
+    client = browser_client.as_user(pm)
+    response = client.post(url("item-move", internal.pk), {"horizon": "now", "to": "bottom"})
+    assert response.status_code == 302
+    assert RoadmapItem.objects.get(pk=internal.pk).horizon == Horizon.NOW
+    assert (
+        client.post(url("item-move", internal.pk), {"before": shared.pk}, HTTP_X_REQUESTED_WITH="fetch").status_code
+        == 204
+    )
+    ranks = dict(RoadmapItem.objects.values_list("pk", "rank"))
+    assert ranks[internal.pk] < ranks[shared.pk]
+
+
+def test_milestones_shared_or_not(browser_client, pm, stakeholder, product, roadmap):
+    shared, internal = roadmap
+    client = browser_client.as_user(pm)
+    response = client.post(
+        url("milestones"), {"title": "Model in shadow traffic", "date": "2026-06-01", "shared": "on"}
+    )
+    assert response.status_code == 302
+    Milestone.objects.create(product=product, title="INTERNAL-MILESTONE", date=datetime.date(2026, 6, 2))
+    Milestone.objects.create(
+        product=product, title="ON-INTERNAL-ITEM", date=datetime.date(2026, 6, 3), shared=True, roadmap_item=internal
+    )
+    body = browser_client.as_user(stakeholder).get(url("milestones")).content.decode()
+    assert "Model in shadow traffic" in body
+    assert "INTERNAL-MILESTONE" not in body and "ON-INTERNAL-ITEM" not in body
+
+
+def _many(make_roadmap_item, product, count):
+    start = RoadmapItem.objects.filter(product=product).count()
+    for n in range(start, count):
+        make_roadmap_item(
+            f"Item {n}",
+            horizon=Horizon.values[n % 3],
+            shared=bool(n % 2),
+            target_date=datetime.date(2026, 1 + n % 12, 1 + n % 27),
+            backlog_items=backlog(product, 3),
+        )
+    forecasting.recompute(product_id=product.pk)
+
+
+@pytest.mark.parametrize("page", ["board", "timeline", "shared", "export", "forecasts"])
+def test_query_counts_do_not_grow_with_items(
+    browser_client, pm, product, make_roadmap_item, django_assert_num_queries, page
+):
+    closed_sprints(product, 10, 10, 10)
+    client = browser_client.as_user(pm)
+
+    def get():
+        response = client.get(url(page))
+        assert response.status_code == 200
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+
+    _many(make_roadmap_item, product, 3)
+    expected = queries_of(get)
+    _many(make_roadmap_item, product, 12)
+    with django_assert_num_queries(expected):
+        get()
