@@ -19,12 +19,12 @@ from apps.roadmap.serializers import (
     ForecastSerializer,
     MilestoneInputSerializer,
     MilestoneSerializer,
-    MoveSerializer,
     PublicForecastSerializer,
     PublicMilestoneSerializer,
     PublicRoadmapItemSerializer,
     RoadmapItemInputSerializer,
     RoadmapItemSerializer,
+    RoadmapMoveSerializer,
 )
 
 STALE = OpenApiResponse(description="Stale version: someone changed it since")
@@ -137,13 +137,13 @@ class RoadmapItemViewSet(_RoadmapViewSet, mixins.ListModelMixin):
         services.item_delete(actor=request.user, item=item, expected_version=int(version) if version else None)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=MoveSerializer, responses=RoadmapItemSerializer)
+    @extend_schema(request=RoadmapMoveSerializer, responses=RoadmapItemSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, *args, **kwargs):
         """Place the item right before or after another item (taking its horizon),
         or at the top or bottom of a horizon."""
         item = access.access_item(request.user, self.product, kwargs["pk"], Action.EDIT_ROADMAP)
-        data = self._input(MoveSerializer)
+        data = self._input(RoadmapMoveSerializer)
         place: dict = {"edge": data["to"]} if "to" in data else {}
         for where in ("before", "after"):
             if where in data:

@@ -136,7 +136,7 @@ class RoadmapItemInputSerializer(serializers.Serializer):
     )
 
 
-class MoveSerializer(serializers.Serializer):
+class RoadmapMoveSerializer(serializers.Serializer):
     horizon = serializers.ChoiceField(choices=Horizon.choices, required=False)
     before = serializers.IntegerField(required=False, help_text="Id of the item to go right before.")
     after = serializers.IntegerField(required=False, help_text="Id of the item to go right after.")

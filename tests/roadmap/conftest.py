@@ -9,8 +9,7 @@ from apps.backlog.models import BacklogItem
 from apps.roadmap import services
 from apps.roadmap.models import Horizon
 from apps.sprints.models import Sprint
-from tests.backlog.factories import BacklogItemFactory
-from tests.sprints.factories import SprintFactory
+from tests.factories import BacklogItemFactory, SprintFactory
 
 
 @pytest.fixture

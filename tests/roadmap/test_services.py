@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from apps.core.exceptions import Conflict
 from apps.roadmap import services
 from apps.roadmap.models import Horizon, Milestone, RoadmapItem
-from tests.requests.factories import StakeholderRequestFactory
+from tests.factories import SprintFactory, StakeholderRequestFactory
 from tests.roadmap.conftest import backlog, epic
-from tests.sprints.factories import SprintFactory
 
 
 def order(product, horizon):
