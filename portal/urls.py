@@ -21,7 +21,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", product_views.dashboard, name="dashboard"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("apps.accounts.auth_urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("p/", include("apps.products.urls")),
     path("p/<slug:product_slug>/backlog/", include("apps.backlog.urls")),

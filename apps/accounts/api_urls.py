@@ -1,9 +1,8 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
-from apps.accounts.api import MeView
+from apps.accounts.api import MeView, TokenObtainView
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
 ]

@@ -33,3 +33,22 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.product}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset email, counted against the per-address
+    and per-client limits (apps.accounts.services.password_reset_request_record).
+    The address is kept only as a keyed digest; rows older than a day go."""
+
+    address_digest = models.CharField(max_length=64)
+    client = models.CharField(max_length=45, blank=True)
+    requested_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address_digest", "requested_at"]),
+            models.Index(fields=["client", "requested_at"]),
+        ]
+
+    def __str__(self):
+        return f"password reset asked for at {self.requested_at:%Y-%m-%d %H:%M}"

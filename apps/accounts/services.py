@@ -1,10 +1,18 @@
 """Changes to people and their memberships."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from apps.accounts.models import Membership, Role, User
+from apps.accounts.models import Membership, PasswordResetRequest, Role, User
 from apps.accounts.permissions import forget_roles
+from apps.core.exceptions import RateLimited
+
+RESET_WINDOW = timedelta(hours=1)
 
 
 @transaction.atomic
@@ -49,3 +57,33 @@ def _keep_a_product_manager(membership: Membership) -> None:
     )
     if not others.exists():
         raise ValidationError("A product needs at least one product manager; appoint another one first.")
+
+
+def password_reset_request_record(*, address: str, client: str) -> None:
+    """Count a request for a password-reset email, or refuse it with
+    RateLimited when the address or the client asked too often this hour.
+
+    Counted whether or not an account uses the address, so the answer tells
+    nothing about accounts. Rows live in the database: every web process
+    sees the same counts. Two requests racing past the check at the same
+    instant may both be sent; the limit is about floods, not the last unit.
+    """
+    now = timezone.now()
+    since = now - RESET_WINDOW
+    digest = salted_hmac("password-reset-address", address.strip().casefold()).hexdigest()
+    PasswordResetRequest.objects.filter(requested_at__lt=now - timedelta(days=1)).delete()
+    for field, value, limit, whom in (
+        ("address_digest", digest, settings.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR, "were asked for this address"),
+        ("client", client, settings.PASSWORD_RESETS_PER_CLIENT_PER_HOUR, "were asked for from your network"),
+    ):
+        recent = PasswordResetRequest.objects.filter(**{field: value, "requested_at__gte": since})
+        times = list(recent.order_by("requested_at").values_list("requested_at", flat=True)[:limit])
+        if len(times) >= limit:
+            retry_after = (times[0] + RESET_WINDOW - now).total_seconds()
+            minutes = max(1, round(retry_after / 60))
+            raise RateLimited(
+                f"Too many password-reset emails {whom} in the last hour. "
+                f"Try again in {minutes} minute{'s' if minutes != 1 else ''}; the links already sent still work.",
+                retry_after=int(retry_after) + 1,
+            )
+    PasswordResetRequest.objects.create(address_digest=digest, client=client[:45], requested_at=now)

@@ -2,12 +2,12 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from apps.core.exceptions import Conflict
+from apps.core.exceptions import Conflict, RateLimited
 
 
 class Pagination(PageNumberPagination):
@@ -18,9 +18,12 @@ class Pagination(PageNumberPagination):
 
 def exception_handler(exc, context):
     """Business-rule errors from services get the same shapes as DRF's own:
-    a field map (400) for invalid input, {"detail": ...} (409) for a stale edit."""
+    a field map (400) for invalid input, {"detail": ...} (409) for a stale edit,
+    {"detail": ...} with Retry-After (429) when over a limit."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(detail=validation_error_detail(exc))
+    if isinstance(exc, RateLimited):
+        exc = Throttled(wait=exc.retry_after, detail=str(exc))
     if isinstance(exc, Conflict):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

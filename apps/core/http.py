@@ -4,6 +4,7 @@ fragment", and safe reading of ids and versions sent by the browser."""
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
@@ -54,3 +55,16 @@ def flash_errors(request) -> Iterator[None]:
         yield
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+
+
+def client_ip(request) -> str:
+    """The client's address as the nearest trusted proxy saw it (the
+    TRUSTED_PROXY_COUNT-th address from the right of X-Forwarded-For, as DRF's
+    throttles read it), or the socket's peer when no proxy is trusted. Used by
+    the sign-in lockout, the API throttles and the password-reset limit alike."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [part.strip() for part in forwarded.split(",")]
+        return addresses[-min(proxies, len(addresses))]
+    return request.META.get("REMOTE_ADDR", "")

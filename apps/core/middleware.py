@@ -5,6 +5,7 @@ what escapes a view lands here:
 - a stale edit (Conflict) is a 409 with its message;
 - a refused action (ValidationError) is a 400 with its message, or for a plain
   form post, the message on the page the person came from;
+- too many of something (RateLimited) is a 429 with its message and Retry-After;
 - htmx requests get the message as a fragment for the page's message area.
 """
 
@@ -14,7 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from apps.core.exceptions import Conflict
+from apps.core.exceptions import Conflict, RateLimited
 
 
 class ServiceErrorMiddleware:
@@ -29,6 +30,10 @@ class ServiceErrorMiddleware:
             return None  # DRF maps its own (apps.core.api.exception_handler)
         if isinstance(exception, Conflict):
             return _error_response(request, str(exception), status=409)
+        if isinstance(exception, RateLimited):
+            response = _error_response(request, str(exception), status=429)
+            response["Retry-After"] = str(exception.retry_after)
+            return response
         if isinstance(exception, ValidationError):
             text = " ".join(exception.messages)
             back = _back_url(request)
