@@ -27,6 +27,12 @@ SCHEDULE: list[Entry] = [
         description="Proves that beat and a worker are running; shown on /status/.",
     ),
     Entry(
+        name="Forget old answers kept for repeated form posts",
+        task="core.purge_idempotency_records",
+        every=timedelta(hours=1),
+        description="Deletes idempotency records older than IDEMPOTENCY_WINDOW_MINUTES.",
+    ),
+    Entry(
         name="Happiness surveys: close rounds that are due",
         task="reports.close_due_rounds",
         every=timedelta(minutes=10),

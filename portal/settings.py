@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -74,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After sign-in and CSRF: a repeated form post or API call gets the first answer (apps.core.idempotency).
+    "apps.core.idempotency.IdempotencyMiddleware",
     "apps.core.middleware.ServiceErrorMiddleware",
     "apps.core.outage.DatabaseOutageMiddleware",
     # Last, as django-axes asks: turns a sign-in lockout into its 429 answer.
@@ -160,6 +161,15 @@ AXES_LOCKOUT_CALLABLE = "apps.accounts.limits.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "apps.core.http.client_ip"
 AXES_VERBOSE = False
 
+# API tokens (apps.accounts): how long one made with username+password lives,
+# and the longest lifetime anyone may choose (pipelines: a year, then rotate).
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 30)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+
+# How long the first answer to a form or API call with an idempotency key is
+# kept to be returned again for a repeat (counted in the database).
+IDEMPOTENCY_WINDOW_MINUTES = env_int("IDEMPOTENCY_WINDOW_MINUTES", 60)
+
 # Password-reset emails (counted in the database, so across processes), per
 # rolling hour: to one address, and asked for from one client address.
 PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 3)
@@ -239,9 +249,12 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = None if CSP_ENFORCE else _CSP_POLICY
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.ApiTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "apps.accounts.authentication.ScopedTokenLimits",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -315,5 +328,9 @@ LOGGING = {
     "filters": {"without_expected_tracebacks": {"()": "apps.core.logging.WithoutExpectedTracebacks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["without_expected_tracebacks"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Lockouts are warnings; django-axes' chatter about every sign-in is not worth a line.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -4,14 +4,20 @@ Every HTML view and every API view asks this module; nothing else decides
 access. A person's rights in a product follow from their one membership role
 there. Someone without a membership gets a 404 for anything in the product, so
 its existence does not leak; a member whose role lacks a right gets a 403.
+
+An API token scoped to one product (apps.accounts.authentication) narrows
+this for its request: other products look like ones the person is not a
+member of (404), and an action outside the token's list is a 403 even where
+the role would allow it.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from apps.accounts.models import Membership, Role
+from apps.accounts.models import ApiToken, Membership, Role
 
 PM = Role.PRODUCT_MANAGER
 SM = Role.SCRUM_MASTER
@@ -92,8 +98,36 @@ POLICY: dict[Action, frozenset[Role]] = {
 }
 
 
+@dataclass(frozen=True)
+class TokenScope:
+    """What a product-scoped API token may do: these actions, in this product only."""
+
+    product_id: int
+    actions: frozenset[Action]
+
+
+def token_scope(token: ApiToken) -> TokenScope | None:
+    """A token's scope, or None for a token with all of its owner's rights.
+    Seeing the product itself always comes with a scoped token."""
+    if token.product_id is None:
+        return None
+    known = {action.value for action in Action}
+    actions = frozenset(Action(name) for name in token.actions if name in known) | {Action.VIEW_PRODUCT}
+    return TokenScope(product_id=token.product_id, actions=actions)
+
+
+def limit_to_scope(user, scope: TokenScope | None) -> None:
+    """For the rest of this request, `user` acts through a token with this scope."""
+    user._token_scope = scope
+
+
+def scope_of(user) -> TokenScope | None:
+    return getattr(user, "_token_scope", None)
+
+
 def roles_of(user) -> dict[int, Role]:
-    """The user's role in each of their products, keyed by product id.
+    """The user's role in each of their products, keyed by product id (only
+    the token's product when acting through a scoped token).
 
     Loaded with one query and kept on the user object for the request, so a
     page that checks many objects does not query once per check.
@@ -107,6 +141,9 @@ def roles_of(user) -> dict[int, Role]:
             for product_id, role in Membership.objects.filter(user=user).values_list("product_id", "role")
         }
         user._product_roles = cached
+    scope = scope_of(user)
+    if scope is not None:
+        return {product_id: role for product_id, role in cached.items() if product_id == scope.product_id}
     return cached
 
 
@@ -121,7 +158,7 @@ def role_in(user, product) -> Role | None:
 
 def can(user, action: Action, product) -> bool:
     role = role_in(user, product)
-    return role is not None and role in POLICY[action]
+    return role is not None and role in POLICY[action] and _token_allows(user, action)
 
 
 def require(user, action: Action, product) -> Role:
@@ -131,10 +168,14 @@ def require(user, action: Action, product) -> Role:
         raise Http404("No such product.")
     if role not in POLICY[action]:
         raise PermissionDenied(f"Your role ({role.label}) may not do this.")
+    if not _token_allows(user, action):
+        raise PermissionDenied(f"This API token is not allowed to {str(action).replace('_', ' ')}.")
     return role
 
 
 def product_ids_where(user, action: Action) -> list[int]:
+    if not _token_allows(user, action):
+        return []
     allowed = POLICY[action]
     return [product_id for product_id, role in roles_of(user).items() if role in allowed]
 
@@ -142,6 +183,11 @@ def product_ids_where(user, action: Action) -> list[int]:
 def allows(role: Role | None, action: str) -> bool:
     """For templates: may a member with this role do `action`?"""
     return role is not None and role in POLICY[Action(action)]
+
+
+def _token_allows(user, action: Action) -> bool:
+    scope = scope_of(user)
+    return scope is None or action in scope.actions
 
 
 def _product_id(product) -> int:

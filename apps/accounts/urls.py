@@ -6,5 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
-    path("profile/token/", views.token_regenerate, name="token-regenerate"),
+    path("profile/tokens/", views.token_create, name="token-create"),
+    path("profile/tokens/<str:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -29,9 +29,9 @@ class ServiceErrorMiddleware:
         if request.path.startswith("/api/"):
             return None  # DRF maps its own (apps.core.api.exception_handler)
         if isinstance(exception, Conflict):
-            return _error_response(request, str(exception), status=409)
+            return error_response(request, str(exception), status=409)
         if isinstance(exception, RateLimited):
-            response = _error_response(request, str(exception), status=429)
+            response = error_response(request, str(exception), status=429)
             response["Retry-After"] = str(exception.retry_after)
             return response
         if isinstance(exception, ValidationError):
@@ -40,11 +40,11 @@ class ServiceErrorMiddleware:
             if request.method == "POST" and back and not request.htmx:
                 messages.error(request, text)
                 return redirect(back)
-            return _error_response(request, text, status=400)
+            return error_response(request, text, status=400)
         return None
 
 
-def _error_response(request, text: str, *, status: int) -> TemplateResponse:
+def error_response(request, text: str, *, status: int) -> TemplateResponse:
     if request.htmx:
         # Shown in the page's message area, whatever the request meant to swap.
         response = TemplateResponse(request, "partials/error.html", {"error": text}, status=status)

@@ -32,3 +32,25 @@ class SealedBallot(models.Model):
 
     def __str__(self):
         return f"sealed answer in {self.box}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a form post or API call sent with an idempotency
+    key (apps.core.idempotency), so that the same key sent again by the same
+    person returns it instead of doing the work twice. Kept for
+    IDEMPOTENCY_WINDOW_MINUTES; `status` is empty while the first is running."""
+
+    principal = models.CharField(max_length=64)
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=300)
+    created_at = models.DateTimeField(db_index=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    body = models.BinaryField(null=True, blank=True)
+    replayable = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="one_answer_per_idempotency_key")]
+
+    def __str__(self):
+        return f"{self.fingerprint} ({self.status or 'running'})"

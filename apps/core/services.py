@@ -1,8 +1,12 @@
 import json
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from apps.core.models import IdempotencyRecord
 from portal.schedule import SCHEDULE, Entry
 
 
@@ -40,3 +44,10 @@ def _when(entry: Entry) -> dict:
         day_of_week=day_of_week,
     )
     return {"crontab": crontab}
+
+
+def idempotency_records_purge() -> int:
+    """Forget first answers older than the window; return how many went."""
+    cutoff = timezone.now() - timedelta(minutes=settings.IDEMPOTENCY_WINDOW_MINUTES)
+    removed, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return removed

@@ -1,7 +1,7 @@
 import pytest
-from rest_framework.authtoken.models import Token
 
-from apps.accounts.models import Membership, Role
+from apps.accounts import services as accounts
+from apps.accounts.models import ApiToken, Membership, Role
 from apps.products.models import Product
 from tests.factories import MembershipFactory, OutcomeMetricFactory, ProductFactory, UserFactory
 from tests.utils import queries_of
@@ -12,8 +12,9 @@ def test_api_needs_authentication(api, product):
 
 
 def test_token_authentication_works(client, pm):
-    token = Token.objects.create(user=pm)
-    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    # DRF's clear-text Token model is gone (issue 16): tokens are stored as digests only.
+    _, secret = accounts.api_token_create(actor=pm, name="test", lifetime_days=1)
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {secret}")
     assert response.status_code == 200
     assert response.json()["memberships"] == [{"product": "recommender", "role": "pm"}]
 
@@ -21,7 +22,8 @@ def test_token_authentication_works(client, pm):
 def test_token_is_obtained_with_username_and_password(api, pm):
     response = api.post("/api/v1/auth/token/", {"username": "pm", "password": "correct-horse-battery"})
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=pm).key
+    # The secret is returned once and only its digest is kept (issue 16).
+    assert ApiToken.objects.get(user=pm).digest == ApiToken.digest_of(response.json()["token"])
 
 
 def test_product_list_shows_only_my_products_and_counts_only_them(api, stakeholder, product, other_product):

@@ -1,5 +1,8 @@
+import uuid
+
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
 
 from apps.core.markdown import render_markdown
 
@@ -17,3 +20,10 @@ def quantity(value, unit=""):
     if value is None or value == "":
         return "–"
     return f"{floatformat(value, '-2')} {unit}".strip()
+
+
+@register.simple_tag
+def idempotency_field():
+    """`{% idempotency_field %}` inside a form: the same form sent twice does
+    its work once (apps.core.idempotency)."""
+    return format_html('<input type="hidden" name="idempotency_key" value="{}">', uuid.uuid4().hex)
