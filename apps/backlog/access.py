@@ -122,11 +122,11 @@ def access_criterion(
     user, product: Product, criterion_id, action: Action = Action.WORK_BACKLOG_ITEM
 ) -> AcceptanceCriterion:
     require(user, action, product)
-    criterion = (
-        AcceptanceCriterion.objects.select_related("item", "item__product")
-        .filter(item__product=product, pk=as_id(criterion_id))
-        .first()
-    )
+    pk = as_id(criterion_id)
+    criterion = None
+    if pk is not None:
+        criteria = AcceptanceCriterion.objects.select_related("item", "item__product")
+        criterion = criteria.filter(item__product=product, pk=pk).first()
     if criterion is None:
         raise Http404("No such acceptance criterion in this backlog.")
     return criterion
@@ -134,11 +134,10 @@ def access_criterion(
 
 def access_blocker(user, product: Product, blocker_id, action: Action = Action.WORK_BACKLOG_ITEM) -> Blocker:
     require(user, action, product)
-    blocker = (
-        Blocker.objects.select_related("item", "item__product")
-        .filter(item__product=product, pk=as_id(blocker_id))
-        .first()
-    )
+    pk = as_id(blocker_id)
+    blocker = None
+    if pk is not None:
+        blocker = Blocker.objects.select_related("item", "item__product").filter(item__product=product, pk=pk).first()
     if blocker is None:
         raise Http404("No such blocker in this backlog.")
     return blocker
@@ -146,7 +145,8 @@ def access_blocker(user, product: Product, blocker_id, action: Action = Action.W
 
 def access_label(user, product: Product, label_id, action: Action = Action.VIEW_BACKLOG) -> Label:
     require(user, action, product)
-    label = Label.objects.filter(product=product, pk=as_id(label_id)).first()
+    pk = as_id(label_id)
+    label = None if pk is None else Label.objects.filter(product=product, pk=pk).first()
     if label is None:
         raise Http404("No such label in this product.")
     return label

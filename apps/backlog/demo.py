@@ -19,8 +19,13 @@ PATH = {
     "done": ["ready", "in_progress", "in_review", "done"],
 }
 
-# (epic title, [(title, kind, status, points or (optimistic, likely, pessimistic), labels, criteria, assignee)])
-BACKLOGS = {
+# Story points, or (optimistic, likely, pessimistic), or no estimate.
+Estimate = int | tuple[int, int, int] | None
+# (title, kind, status, estimate, labels, acceptance criteria, assignee)
+Child = tuple[str, str, str, Estimate, list[str], list[str], str | None]
+
+# By product slug: (epic title, or None for items outside an epic, [its items])
+BACKLOGS: dict[str, list[tuple[str | None, list[Child]]]] = {
     "recommender": [
         (
             "Cold-start recommendations",
@@ -299,12 +304,8 @@ def seed(*, products, people) -> None:
             if epic_title:
                 epic = services.item_create(actor=pm, product=product, title=epic_title, kind=BacklogItem.Kind.EPIC)
             for title, kind, status, estimate, label_names, criteria, assignee in children:
-                estimate_fields = (
-                    {"story_points": estimate}
-                    if not isinstance(estimate, tuple)
-                    else dict(
-                        zip(["estimate_optimistic", "estimate_likely", "estimate_pessimistic"], estimate, strict=True)
-                    )
+                points, (optimistic, likely, pessimistic) = (
+                    (None, estimate) if isinstance(estimate, tuple) else (estimate, (None, None, None))
                 )
                 item = services.item_create(
                     actor=pm,
@@ -316,7 +317,10 @@ def seed(*, products, people) -> None:
                     acceptance_criteria=criteria,
                     assignee=people[assignee] if assignee else None,
                     description=f"Part of the {product.name} backlog. Raised by {pm.first_name} in grooming.",
-                    **estimate_fields,
+                    story_points=points,
+                    estimate_optimistic=optimistic,
+                    estimate_likely=likely,
+                    estimate_pessimistic=pessimistic,
                 )
                 for step in PATH[status]:
                     item = services.item_set_status(actor=people[assignee] if assignee else pm, item=item, status=step)

@@ -1,9 +1,24 @@
+from __future__ import annotations
+
+from typing import TypedDict
+
 from django import forms
 
+from apps.accounts.models import User
 from apps.backlog import selectors
 from apps.backlog.models import MAX_NUMBER, BacklogItem, Blocker, Label
 
-POINTS = {"max_digits": 5, "decimal_places": 1, "min_value": 0, "required": False}
+
+class PointsOptions(TypedDict):
+    """The options of every points input (typed, so `DecimalField(**POINTS)` is checked)."""
+
+    max_digits: int
+    decimal_places: int
+    min_value: int
+    required: bool
+
+
+POINTS: PointsOptions = {"max_digits": 5, "decimal_places": 1, "min_value": 0, "required": False}
 
 
 class QuickAddForm(forms.Form):
@@ -35,7 +50,7 @@ class WorkForm(ProductScopedForm):
     estimate_optimistic = forms.DecimalField(label="Optimistic", **POINTS)
     estimate_likely = forms.DecimalField(label="Likely", **POINTS)
     estimate_pessimistic = forms.DecimalField(label="Pessimistic", **POINTS)
-    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="nobody")
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, required=False, empty_label="nobody")
 
     def changes(self) -> dict:
         """Only the fields the request carried, so a control that sends one field changes one field."""
@@ -49,9 +64,11 @@ class ItemForm(ProductScopedForm):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=BacklogItem.Kind.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False, help_text="Markdown.")
-    parent = forms.ModelChoiceField(queryset=None, required=False, label="Epic")
-    labels = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
-    assignee = forms.ModelChoiceField(queryset=None, required=False)
+    parent: forms.ModelChoiceField[BacklogItem] = forms.ModelChoiceField(queryset=None, required=False, label="Epic")
+    labels: forms.ModelMultipleChoiceField[Label] = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, required=False)
     story_points = forms.DecimalField(**POINTS)
     estimate_optimistic = forms.DecimalField(label="Optimistic", **POINTS)
     estimate_likely = forms.DecimalField(label="Likely", **POINTS)
@@ -139,8 +156,8 @@ class BulkForm(ProductScopedForm):
     items = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": "Select items first."})
     action = forms.ChoiceField(choices=ACTIONS)
     status = forms.ChoiceField(choices=BacklogItem.Status.choices, required=False)
-    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="nobody")
-    labels = forms.ModelChoiceField(queryset=None, required=False, label="Label")
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, required=False, empty_label="nobody")
+    labels: forms.ModelChoiceField[Label] = forms.ModelChoiceField(queryset=None, required=False, label="Label")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

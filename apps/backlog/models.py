@@ -1,4 +1,6 @@
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -6,12 +8,25 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
 # A three-point estimate whose range (pessimistic - optimistic) is wider than
 # this multiple of its expected value is flagged as highly uncertain.
 HIGH_UNCERTAINTY_RATIO = Decimal("1.0")
 
 
-POINTS = {
+class PointsOptions(TypedDict):
+    """The options of every points column (typed, so `DecimalField(**POINTS)` is checked)."""
+
+    max_digits: int
+    decimal_places: int
+    null: bool
+    blank: bool
+    validators: Sequence[MinValueValidator]
+
+
+POINTS: PointsOptions = {
     "max_digits": 5,
     "decimal_places": 1,
     "null": True,
@@ -114,6 +129,11 @@ class BacklogItem(models.Model):
 
     # Reordering is not an edit worth a history row; label changes are.
     history = HistoricalRecords(excluded_fields=["rank", "updated_at"], m2m_fields=[labels])
+    # Set by the services for django-simple-history: who made the change, why,
+    # and (for a change recorded by a later save) that this save writes no row.
+    _history_user: "User | None"
+    _change_reason: str
+    skip_history_when_saving: bool
 
     class Meta:
         ordering = ["product_id", "rank"]
@@ -190,6 +210,7 @@ class AcceptanceCriterion(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
+    _history_user: "User | None"  # who made the change, for django-simple-history (set by the services)
 
     class Meta:
         ordering = ["item_id", "position", "id"]

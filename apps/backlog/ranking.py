@@ -63,10 +63,8 @@ def rank_next_to(scope: QuerySet, *, moving_pk: int, anchor_rank: int, before: b
 
 def rank_between(lower: int | None, upper: int | None) -> int | None:
     """A rank strictly between two neighbours (None for an open end), or None if there is no room."""
-    if lower is None and upper is None:
-        return GAP
     if lower is None:
-        return upper - GAP
+        return GAP if upper is None else upper - GAP
     if upper is None:
         return lower + GAP
     if upper - lower < 2:
@@ -102,9 +100,9 @@ def make_room_in(scope: QuerySet, *, moving_pk: int, lower: int, upper: int) -> 
 
 def _spread(count: int, low_bound: int | None, high_bound: int | None) -> list[int] | None:
     """`count` evenly spaced ranks strictly inside the bounds, or None if they would be too close."""
-    if low_bound is None and high_bound is None:
-        return [(i + 1) * GAP for i in range(count)]
     if low_bound is None:
+        if high_bound is None:
+            return [(i + 1) * GAP for i in range(count)]
         return [high_bound - (count - i) * GAP for i in range(count)]
     if high_bound is None:
         return [low_bound + (i + 1) * GAP for i in range(count)]

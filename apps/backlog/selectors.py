@@ -14,6 +14,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Field,
     OuterRef,
     Q,
     QuerySet,
@@ -173,12 +174,15 @@ def _describe(field: str, old, new, shown: dict) -> tuple[str, str, str]:
         names = shown[field]
         return (field.removesuffix("_id"), names.get(old, "–"), names.get(new, "–"))
     model_field = BacklogItem._meta.get_field(field)
+    if not isinstance(model_field, Field):
+        raise TypeError(f"{field} is not a column of backlog items")
+    name = str(model_field.verbose_name)
     if model_field.choices:
         labels = dict(model_field.choices)
-        return (model_field.verbose_name, labels.get(old, old), labels.get(new, new))
+        return (name, labels.get(old, old), labels.get(new, new))
     if field == "description":
         return ("description", "", "edited")
-    return (model_field.verbose_name, _show(old), _show(new))
+    return (name, _show(old), _show(new))
 
 
 def _show(value) -> str:
@@ -269,7 +273,7 @@ def export_rows(items: QuerySet[BacklogItem]) -> Iterator[dict]:
         BacklogItem.labels.through.objects.filter(backlogitem=OuterRef("pk"))
         .values("backlogitem")
         .annotate(names=LabelNames("label__name"))
-        .values("names")
+        .values("names")  # type: ignore[misc]  # django-stubs cannot see an annotation made after values()
     )
     return (
         items.prefetch_related(None)

@@ -2,6 +2,10 @@
 validate and resolve references within the product (epic by number, people
 by username, labels by name), then the view calls a service."""
 
+from __future__ import annotations
+
+from typing import TypedDict
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -30,8 +34,10 @@ class CriterionUpdateSerializer(serializers.Serializer):
 
 
 class BlockerSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    resolved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Blocker
@@ -40,9 +46,13 @@ class BlockerSerializer(serializers.ModelSerializer):
 
 
 class BacklogItemSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="number", read_only=True, help_text="Number of the epic.")
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    labels = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    # "parent" is the API's name for the epic; DRF's Field has a `parent` attribute (the serializer) too.
+    parent: serializers.SlugRelatedField[BacklogItem] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="number", read_only=True, help_text="Number of the epic."
+    )
+    assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # many_init is what many=True builds, with the type the stubs can see.
+    labels = serializers.SlugRelatedField.many_init(slug_field="name", read_only=True)
     expected_points = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
     spread = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
     is_highly_uncertain = serializers.BooleanField(read_only=True)
@@ -100,17 +110,17 @@ class BacklogItemDetailSerializer(BacklogItemSerializer):
 class ProductScopedInput(serializers.Serializer):
     """Resolves epics, people and labels within `context["product"]`."""
 
-    parent = serializers.SlugRelatedField(
+    parent: serializers.SlugRelatedField[BacklogItem] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="number",
         queryset=BacklogItem.objects.none(),
         required=False,
         allow_null=True,
         help_text="Number of the epic this item belongs to.",
     )
-    assignee = serializers.SlugRelatedField(
+    assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", queryset=User.objects.none(), required=False, allow_null=True
     )
-    labels = serializers.SlugRelatedField(slug_field="name", queryset=Label.objects.none(), many=True, required=False)
+    labels = serializers.SlugRelatedField.many_init(slug_field="name", queryset=Label.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +131,23 @@ class ProductScopedInput(serializers.Serializer):
             self.fields["labels"].child_relation.queryset = selectors.product_labels(product)
 
 
-ESTIMATE = {"max_digits": 5, "decimal_places": 1, "min_value": 0, "required": False, "allow_null": True}
+class EstimateOptions(TypedDict):
+    """The options of every estimate input (typed, so `DecimalField(**ESTIMATE)` is checked)."""
+
+    max_digits: int
+    decimal_places: int
+    min_value: int
+    required: bool
+    allow_null: bool
+
+
+ESTIMATE: EstimateOptions = {
+    "max_digits": 5,
+    "decimal_places": 1,
+    "min_value": 0,
+    "required": False,
+    "allow_null": True,
+}
 
 
 class BacklogItemCreateSerializer(ProductScopedInput):

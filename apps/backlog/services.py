@@ -43,8 +43,8 @@ def item_create(
     title: str,
     kind: str = BacklogItem.Kind.STORY,
     at_top: bool = False,
-    labels=(),
-    acceptance_criteria: list[str] = (),
+    labels: Iterable[Label] = (),
+    acceptance_criteria: Iterable[str] = (),
     **fields,
 ) -> BacklogItem:
     """Add an item at the bottom of the backlog (or the top)."""
@@ -186,9 +186,9 @@ def item_move(
     """Place `item` right before `before` or right after `after` (exactly one of
     them). Writes the item's rank only, except when the neighbourhood is so
     crowded that it must be spread out first (see ranking.make_room)."""
-    if (before is None) == (after is None):
-        raise ValidationError("Say where to move the item: before one item or after one item.")
     anchor = before or after
+    if anchor is None or (before is not None and after is not None):
+        raise ValidationError("Say where to move the item: before one item or after one item.")
     if anchor.product_id != item.product_id:
         raise ValidationError("An item can only be moved among the items of its own product.")
     if anchor.pk == item.pk:
