@@ -65,6 +65,8 @@ def test_markdown_in_the_vision_is_sanitised(browser_client, pm, product):
     response = browser_client.as_user(pm).get(f"/p/{product.slug}/")
     assertNotContains(response, "<script>alert(1)")
     assertNotContains(response, "javascript:alert")
+    # The vision is there, rendered, only without what is unsafe.
+    assertContains(response, '<p>Hi <a rel="noopener noreferrer nofollow">x</a></p>', html=True)
 
 
 def test_pm_adds_an_outcome_metric(browser_client, pm, product):

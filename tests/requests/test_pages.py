@@ -165,6 +165,8 @@ def test_markdown_in_a_request_is_sanitised(browser_client, stakeholder, product
     response = browser_client.as_user(stakeholder).get(url(product, "1/"))
     assertNotContains(response, "<script>alert(1)")
     assertNotContains(response, "javascript:alert")
+    # The problem is there, rendered, only without what is unsafe.
+    assertContains(response, '<p><a rel="noopener noreferrer nofollow">x</a></p>', html=True)
     assertContains(response, '<a rel="noopener noreferrer nofollow">x</a>', count=1)
 
 
