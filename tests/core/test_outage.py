@@ -67,3 +67,20 @@ def test_other_errors_stay_500():
 @pytest.mark.parametrize("setting", ["CONN_HEALTH_CHECKS"])
 def test_kept_connections_are_checked_before_reuse(setting):
     assert settings.DATABASES["default"][setting] is True
+
+
+def test_rate_limits_from_services_are_429_with_retry_after_on_pages_and_the_api():
+    from rest_framework.test import APIRequestFactory
+
+    from apps.core.api import exception_handler
+    from apps.core.exceptions import RateLimited
+    from apps.core.middleware import ServiceErrorMiddleware
+
+    request = RequestFactory().get("/p/x/")
+    request.htmx = False
+    page = ServiceErrorMiddleware(lambda r: None).process_exception(request, RateLimited("Slow down.", retry_after=42))
+    assert page.status_code == 429 and page["Retry-After"] == "42"
+
+    api = exception_handler(RateLimited("Slow down.", retry_after=42), {"request": APIRequestFactory().get("/api/v1/")})
+    assert api.status_code == 429 and api["Retry-After"] == "42"
+    assert api.data["detail"].startswith("Slow down.")

@@ -78,3 +78,13 @@ def test_bad_integer_in_the_environment_is_refused(monkeypatch):
 def test_lists_are_comma_separated(monkeypatch):
     monkeypatch.setenv("HOSTS", "a.example.com, b.example.com,")
     assert env_list("HOSTS", []) == ["a.example.com", "b.example.com"]
+
+
+def test_a_rate_setting_fails_loudly_on_a_typo(monkeypatch):
+    from portal.env import env_rate
+
+    monkeypatch.setenv("SOME_RATE", "10/minute")
+    assert env_rate("SOME_RATE", "1/second") == "10/minute"
+    monkeypatch.setenv("SOME_RATE", "ten per minute")
+    with pytest.raises(ImproperlyConfigured):
+        env_rate("SOME_RATE", "1/second")

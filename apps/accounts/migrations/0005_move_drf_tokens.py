@@ -5,7 +5,7 @@ migration; then the old table, and with it every clear-text secret, is dropped.
 rest_framework.authtoken is no longer installed."""
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.db import migrations
 from django.utils import timezone
@@ -29,7 +29,7 @@ def move_tokens(apps, schema_editor):
             name="Token from before tokens could expire",
             key_prefix=key[:8],
             digest=hashlib.sha256(key.encode()).hexdigest(),
-            created_at=created,
+            created_at=timezone.make_aware(created, UTC) if timezone.is_naive(created) else created,
             expires_at=expires_at,
         )
         for key, user_id, created in rows
