@@ -12,7 +12,9 @@ invalid input, instead of a 404.
 There is no row-level rule for sprints: every member of the team sees every
 sprint of the product. Lists are therefore the selectors of a product found
 with VIEW_SPRINTS (`selectors.sprint_list(product)`) or of an object found here
-(`selectors.sprint_entries(sprint)`, ...).
+(`selectors.sprint_entries(sprint)`, ...). Per-person capacities are such a
+list too: read with `selectors.capacities(sprint)` and replaced as a whole by
+`services.sprint_set_capacity`, never named one by one by a page or endpoint.
 """
 
 from django.core.exceptions import ValidationError
