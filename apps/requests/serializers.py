@@ -36,6 +36,7 @@ class ExpectedDeliverySerializer(serializers.Serializer):
     # "label" and "source" are the API's names; DRF's Field has attributes of those names too.
     label = serializers.CharField()  # type: ignore[assignment]
     source = serializers.ChoiceField(choices=["delivered", "forecast", "sprint", "unplanned"])  # type: ignore[assignment]
+    detail = serializers.CharField(help_text="The planned work it is part of, where that may be shown.")
 
 
 class RequestSerializer(serializers.ModelSerializer):

@@ -365,15 +365,19 @@ def on_backlog_status_change(*, item: BacklogItem, old_status: str, new_status: 
             _move(stakeholder_request, Status.ACCEPTED, actor=actor, note=WORK_REOPENED)
 
 
-def expected_deliveries_refresh(*, chunk: int = 500) -> int:
-    """Tell watchers of accepted requests whose expected delivery changed since
-    they were last told; the new date becomes the baseline, so running again
-    sends nothing. Returns how many moved."""
+def expected_deliveries_refresh(*, chunk: int = 500, request_ids: list[int] | None = None) -> int:
+    """Tell watchers of accepted requests (all, or those named) whose expected
+    delivery moved since they were last told (by more than the estimate's
+    tolerance); the new date becomes the baseline, so running again sends
+    nothing. Returns how many moved."""
     moved = 0
     last_pk = 0
+    accepted = StakeholderRequest.objects.filter(status=Status.ACCEPTED)
+    if request_ids is not None:
+        accepted = accepted.filter(pk__in=request_ids)
     while True:
         batch = list(
-            StakeholderRequest.objects.filter(status=Status.ACCEPTED, pk__gt=last_pk)
+            accepted.filter(pk__gt=last_pk)
             .order_by("pk")
             .only("pk", "status", "backlog_item_id", "expected_delivery", "delivered_at")[:chunk]
         )
@@ -384,14 +388,14 @@ def expected_deliveries_refresh(*, chunk: int = 500) -> int:
         moved += sum(
             _delivery_moved(stakeholder_request.pk, estimates[stakeholder_request.pk])
             for stakeholder_request in batch
-            if estimates[stakeholder_request.pk].on != stakeholder_request.expected_delivery
+            if estimates[stakeholder_request.pk].moved_from(stakeholder_request.expected_delivery)
         )
 
 
 @transaction.atomic
 def _delivery_moved(pk: int, estimate: ExpectedDelivery) -> bool:
     current = StakeholderRequest.objects.select_for_update().select_related("product").get(pk=pk)
-    if current.status != Status.ACCEPTED or current.expected_delivery == estimate.on:
+    if current.status != Status.ACCEPTED or not estimate.moved_from(current.expected_delivery):
         return False  # someone else got here first
     _record_event(
         current,

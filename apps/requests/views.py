@@ -19,7 +19,7 @@ from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page, posted
 from apps.products.access import get_product
 from apps.requests import access, decisions, selectors, services
-from apps.requests.delivery import expected_deliveries
+from apps.requests.delivery import expected_deliveries, planning_panels
 from apps.requests.filters import InboxFilter, RequestFilter
 from apps.requests.forms import (
     AttachmentsForm,
@@ -293,6 +293,7 @@ def _detail_context(request, stakeholder_request, decision_forms=None, **forms) 
         # A rule about this request's row (its requester), not about a role.
         "sees_attachments": access.may_see_attachments(request.user, stakeholder_request),
         "decision_panels": decisions.panels(stakeholder_request, decision_forms or {}),
+        "planning_panels": planning_panels(stakeholder_request, request.user),
     }
     if context["sees_attachments"]:
         context["attachments"] = selectors.attachments_of(stakeholder_request)

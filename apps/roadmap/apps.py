@@ -6,8 +6,13 @@ class RoadmapConfig(AppConfig):
 
     def ready(self):
         from apps.backlog import events as backlog_events
-        from apps.roadmap import listeners, tasks  # noqa: F401 -- tasks registered for queueing by name
+        from apps.requests import delivery
+        from apps.roadmap import listeners, promises, tasks  # noqa: F401 -- tasks registered for queueing by name
         from apps.sprints import events as sprint_events
+
+        # Requests show the forecast of the roadmap item they are part of, and PMs put requests on the roadmap.
+        delivery.register_provider(promises.forecast_deliveries)
+        delivery.register_planner(promises.roadmap_panel)
 
         # Forecasts follow the history (a closed sprint) and the scope (linked items and estimates).
         sprint_events.on_sprint_close(listeners.on_sprint_close)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from apps.backlog.models import BacklogItem
+from apps.requests import services as requests_services
 from apps.roadmap import forecast, selectors
 from apps.roadmap.models import Forecast, RoadmapItem
 from apps.roadmap.selectors import WorkRow
@@ -257,7 +258,9 @@ def _keep(result: Recomputed, stored: tuple[Forecast, bool]) -> None:
 
 
 def _tell_watchers(request_ids: list[int]) -> None:
-    """Hook for the requests app's outbox; wired in when requests offers it."""
+    """The requests app compares each linked request's new expected delivery
+    with what its watchers were told and emails them through its outbox."""
+    requests_services.expected_deliveries_refresh(request_ids=request_ids)
 
 
 # --- queueing -----------------------------------------------------------------
