@@ -85,11 +85,6 @@ def grooming_queue(product) -> QuerySet[BacklogItem]:
     )
 
 
-def groomed_item(product, item: BacklogItem) -> BacklogItem | None:
-    """The item again as a grooming card shows it; None once it left the queue (marked ready)."""
-    return grooming_queue(product).filter(pk=item.pk).first()
-
-
 def item_detail(product, number: int) -> BacklogItem | None:
     """The item with what its page and the API detail show (None if there is no such number)."""
     return (
@@ -218,6 +213,11 @@ def epic_progress(epic) -> dict:
 
 def epics(product) -> QuerySet[BacklogItem]:
     return BacklogItem.objects.filter(product=product, kind=BacklogItem.Kind.EPIC).order_by("rank")
+
+
+def epic_menu(product) -> list[tuple[int, str]]:
+    """(number, title) of the product's epics, for the epic filter."""
+    return list(epics(product).values_list("number", "title"))
 
 
 def product_labels(product) -> QuerySet[Label]:

@@ -84,8 +84,8 @@ def backlog(request, product_slug):
         return page(request, "backlog/backlog.html", context, fragment="more-rows", status=status)
     context |= {
         "total": filters.qs.count() if status == 200 else 0,
-        "labels": list(selectors.product_labels(product)),
-        "epics": list(selectors.epics(product).values_list("number", "title")),
+        "labels": list(access.visible_labels(request.user, product)),
+        "epics": selectors.epic_menu(product),
         "kinds": BacklogItem.Kind.choices,
         "bulk_actions": BulkForm.ACTIONS,
     }
@@ -399,8 +399,11 @@ def groom(request, product_slug, number):
             return TemplateResponse(request, "backlog/grooming.html", context, status=409)
         messages.error(request, error_text(form))
         return redirect("backlog:grooming", product.slug)
-    card_item = selectors.groomed_item(product, item) or access.access_item(request.user, product, number)
-    card = _card(card_item, form=None if status == 200 else form, error=error_text(form) if status != 200 else "")
+    card = _card(
+        access.access_item(request.user, product, number),
+        form=None if status == 200 else form,
+        error=error_text(form) if status != 200 else "",
+    )
     return TemplateResponse(request, "backlog/grooming.html#card", {"product": product, "card": card}, status=status)
 
 
