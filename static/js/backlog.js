@@ -85,6 +85,16 @@
     }
   });
 
+  // After a quick add the form is ready for the next title.
+  const quickAdd = document.querySelector("form.quick-add");
+  if (quickAdd) {
+    quickAdd.addEventListener("htmx:afterRequest", (event) => {
+      if (!event.detail.successful) return;
+      quickAdd.reset();
+      quickAdd.querySelector("[name=title]").focus();
+    });
+  }
+
   // The first quick-added item replaces the "empty backlog" note.
   rows.addEventListener("htmx:afterSwap", () => document.querySelector("p.empty")?.remove());
 

@@ -85,3 +85,14 @@ def test_the_first_item_added_replaces_the_empty_note(sign_in, member, product):
     page.get_by_label("New item title").press("Enter")
     expect(page.locator("#backlog-rows")).to_contain_text("Label the gold set")
     expect(page.get_by_text("The backlog is empty")).to_have_count(0)
+
+
+def test_quick_add_leaves_the_form_ready_for_the_next_title(sign_in, member, product):
+    page = sign_in(member)
+    page.goto(f"/p/{product.slug}/backlog/")
+    title = page.get_by_label("New item title")
+    title.fill("Drift alerts")
+    title.press("Enter")
+    expect(page.locator("#backlog-rows")).to_contain_text("Drift alerts")
+    expect(title).to_have_value("")
+    expect(title).to_be_focused()
