@@ -4,10 +4,19 @@ An app's `tasks.py` imports its services (a task is a thin call of one), so a
 service cannot import the tasks back without an import cycle. It names the
 task instead ("reports.build_report"); the app's `AppConfig.ready` imports its
 tasks module so that every process that runs services has them registered.
+
+Queuing never fails the request: the change is committed by the time the task
+is sent, so a broker that is down (or any error while sending) is logged and
+the request answers as usual. Every task queued here has a periodic sweep
+(portal/schedule.py) that finds the work left undone and does it later.
 """
+
+import logging
 
 from celery import current_app
 from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 
 def enqueue_after_commit(task_name: str, *args) -> None:
@@ -15,4 +24,15 @@ def enqueue_after_commit(task_name: str, *args) -> None:
     rolled-back change). The name is looked up now, inside the transaction,
     so a name no task is registered under fails the service, not the commit."""
     task = current_app.tasks[task_name]
-    transaction.on_commit(lambda: task.delay(*args))
+
+    def send() -> None:
+        if current_app.conf.task_always_eager:
+            # Tests run the task in place: no broker to lose, and its errors must show.
+            task.delay(*args)
+            return
+        try:
+            task.delay(*args)
+        except Exception:  # the broker is down, unreachable or refuses: the sweep catches up
+            log.warning("could not queue %s%r; its sweep will do the work later", task_name, args, exc_info=True)
+
+    transaction.on_commit(send)

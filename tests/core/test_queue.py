@@ -34,3 +34,26 @@ def test_nothing_is_queued_for_a_rolled_back_change(transactional_db):
 def test_an_unknown_task_name_fails_the_service_itself(db):
     with pytest.raises(KeyError):
         enqueue_after_commit("tests.core.no_such_task", 1)
+
+
+def test_a_broker_that_is_down_fails_neither_the_commit_nor_the_request(
+    db, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The change is committed before the task is sent: an error while sending
+    is logged (the task's sweep does the work later), never raised."""
+    from kombu.exceptions import OperationalError
+
+    from portal.celery import app
+
+    def broker_down(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(app.tasks["tests.core.record"], "delay", broker_down)
+    app.conf.task_always_eager = False
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            enqueue_after_commit("tests.core.record", 3)
+    finally:
+        app.conf.task_always_eager = True
+    assert ran == []
+    assert "could not queue tests.core.record" in caplog.text
