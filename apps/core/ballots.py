@@ -58,3 +58,9 @@ def release(box: str) -> list[dict]:
     SealedBallot.objects.filter(pk__in=[b.pk for b in ballots]).delete()
     _shuffle(answers)
     return answers
+
+
+def discard(box: str) -> int:
+    """Destroy `box` unopened (its survey or retrospective is being deleted)."""
+    deleted, _ = SealedBallot.objects.filter(box=box).delete()
+    return deleted

@@ -122,7 +122,7 @@ def _pdf_actions(pdf: "_Document", context: dict) -> None:
 def _group_row(group: dict, figures: dict) -> list:
     if group["enough"]:
         return [group["label"], group["responses"], group["happiness"]["mean"], group["nps"]["score"]]
-    return [group["label"], group["responses"], _not_enough(group, figures["min_responses"]), ""]
+    return [group["label"], "–", _not_enough(group, figures["min_responses"]), ""]
 
 
 def _not_enough(slice_: dict, min_responses: int) -> str:

@@ -72,25 +72,24 @@ def answer_slice(label: str, answers: Sequence[Answer], min_responses: int) -> d
 def group_slices(answers: Sequence[Answer], groups: dict[str, str], min_responses: int) -> list[dict]:
     """One slice per audience group. If any group is too small, every group is
     hidden: otherwise the small group's answers follow from the total minus
-    the others."""
+    the others. A hidden slice carries no figure at all, not even its count.
+    Answers stored without a group (services withhold groups when one is too
+    small) hide every group too."""
     slices = [
         answer_slice(label, [a for a in answers if a.group == key], min_responses) | {"key": key}
         for key, label in groups.items()
     ]
-    if len(slices) > 1 and not all(s["enough"] for s in slices):
+    withheld = any(not a.group for a in answers)
+    if len(slices) > 1 and (withheld or not all(s["enough"] for s in slices)):
         slices = [
-            {
-                "key": s["key"],
-                "label": s["label"],
-                "responses": s["responses"],
-                "enough": False,
-                "protects_others": True,
-            }
-            if s["enough"]
-            else s
+            {"key": s["key"], "label": s["label"], "enough": False, "protects_others": s["enough"] or withheld}
             for s in slices
         ]
-    return slices
+    return [s if s["enough"] or "protects_others" in s else _without_counts(s) for s in slices]
+
+
+def _without_counts(slice_: dict) -> dict:
+    return {key: value for key, value in slice_.items() if key != "responses"}
 
 
 def capability_slices(capabilities: Sequence[str], answers: Sequence[Answer], min_responses: int) -> list[dict]:
@@ -148,6 +147,7 @@ def report_figures(
     header: dict,
     answers: Sequence[Answer],
     invited: int,
+    responses: int | None = None,
     groups: dict[str, str],
     capabilities: Sequence[str],
     min_responses: int,
@@ -155,15 +155,22 @@ def report_figures(
     follow_up: list[dict],
 ) -> dict:
     """The whole snapshot of a round. Without enough answers overall, nothing
-    but counts is kept: no groups, capabilities, themes or changes."""
-    overall = answer_slice("Everyone", answers, min_responses)
+    but counts is kept: no groups, capabilities, themes or changes.
+
+    `responses` is how many answered, when the answers themselves were not
+    kept (a round below the minimum keeps none); else it is len(answers)."""
+    responses = len(answers) if responses is None else responses
+    if len(answers) == responses or responses >= min_responses:
+        overall = answer_slice("Everyone", answers, min_responses)
+    else:
+        overall = _too_few(responses)
     figures = {
         "schema": SCHEMA,
         **header,
         "min_responses": min_responses,
         "invited": invited,
-        "responses": len(answers),
-        "response_rate": percent(len(answers), invited),
+        "responses": responses,
+        "response_rate": percent(responses, invited),
         "overall": overall,
         "groups": [],
         "capabilities": [],
@@ -182,6 +189,10 @@ def report_figures(
     }
     figures["changes"] = changes(previous, figures)
     return figures
+
+
+def _too_few(responses: int) -> dict:
+    return {"label": "Everyone", "responses": responses, "enough": False}
 
 
 def _dig(figures: dict, path: str):

@@ -1,9 +1,12 @@
 """Happiness surveys, their rounds, anonymous answers and report snapshots.
 
-Anonymity is structural: a SurveyAnswer has no reference to a person, a random
-(UUID) key instead of a sequence and no timestamp of its own, so neither its
-order nor its time can be matched against the Invitation that records only
-*whether* someone answered.
+Anonymity is structural: an answer is sealed when it is given
+(apps.core.ballots: encrypted, no author, no time, a random key) and written
+to SurveyAnswer only when its round closes, all of the round's answers at once
+in a random order, so neither row order, keys nor transactions follow the
+order in which people answered. A SurveyAnswer has no reference to a person
+and no time; the Invitation records only *whether* someone answered. What
+services.py writes at close, and what it withholds, is in its `_release`.
 """
 
 import uuid
@@ -112,12 +115,28 @@ class Invitation(models.Model):
         return f"{self.person} · {self.round}"
 
 
+class InvitationLink(models.Model):
+    """One personal link sent to an invitee (the invitation and each reminder
+    get their own). Only the SHA-256 of the random token is stored: the link
+    in the email is the only copy of the token, and a database reader cannot
+    rebuild it."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return f"link of {self.invitation}"
+
+
 class SurveyAnswer(models.Model):
-    """One anonymous answer to a round. No person, no time, a random key."""
+    """One anonymous answer to a closed round. No person, no time, a random key.
+
+    `group` is blank when some audience group of the round had fewer answers
+    than the survey's minimum: then no answer says which group it came from."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="answers")
-    group = models.CharField(max_length=20, choices=Group.choices)
+    group = models.CharField(max_length=20, choices=Group.choices, blank=True)
     happiness = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     recommend = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
     # {capability name: satisfaction 1-5} for the capabilities the person uses.

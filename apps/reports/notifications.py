@@ -45,7 +45,7 @@ def _mail_invitation(invitation: Invitation, *, reminder: bool) -> None:
         "survey": survey,
         "round": invitation.round,
         "product": survey.product,
-        "link": links.invitation_url(invitation, survey.product.slug),
+        "link": links.new_invitation_url(invitation, survey.product.slug),
         "reminder": reminder,
     }
     subject = f"{'Reminder: ' if reminder else ''}How happy are you with {survey.product.name}? (2 minutes, anonymous)"

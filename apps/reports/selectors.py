@@ -1,11 +1,24 @@
 """Reads about surveys and reports that the pages and the API share."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce
 
 from apps.backlog.models import BacklogItem
-from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Survey, SurveyAnswer, SurveyRound
+from apps.reports.models import HappinessReport, Invitation, ReportSubscription, Survey, SurveyRound
 
 
 def surveys_of(product) -> QuerySet[Survey]:
@@ -19,6 +32,11 @@ def surveys_of(product) -> QuerySet[Survey]:
 
 def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
     """Rounds, newest first, with their answer counts and headline figures.
+
+    `response_count` is exact once the round has closed. While it is open it
+    moves only in steps of the survey's minimum (0 means "fewer than the
+    minimum so far"), so nobody can time one answer by watching it; the exact
+    number never leaves the database.
 
     The headline figures come out of the report snapshot in SQL, so the list
     does not load whole snapshots.
@@ -38,11 +56,21 @@ def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
     )
 
 
-def _response_count() -> Coalesce:
-    # A subquery, not a join: a GROUP BY over responses would also re-read the
-    # snapshot JSON once per answer.
-    counts = SurveyAnswer.objects.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("pk"))
-    return Coalesce(Subquery(counts.values("n")), 0)
+def _response_count() -> Case:
+    # A subquery, not a join: a GROUP BY over invitations would also re-read the
+    # snapshot JSON once per invitation. Counted from the "answered" marks, so
+    # it holds for rounds whose answers were withheld (services._release).
+    counts = (
+        Invitation.objects.filter(round=OuterRef("pk"), answered=True)
+        .order_by()
+        .values("round")
+        .annotate(n=Count("pk"))
+    )
+    answered = Coalesce(Subquery(counts.values("n")), 0)
+    step = F("survey__min_responses")
+    # Integer division on both databases: rounded down to a multiple of the minimum.
+    coarse = ExpressionWrapper(answered / step * step, output_field=IntegerField())
+    return Case(When(status=SurveyRound.Status.OPEN, then=coarse), default=answered, output_field=IntegerField())
 
 
 def _headline(figure: str, key: str) -> KeyTextTransform:

@@ -59,7 +59,15 @@ class SurveyUpdateSerializer(SurveyInputSerializer):
 
 
 class SurveyRoundSerializer(serializers.ModelSerializer):
-    response_count = serializers.IntegerField(read_only=True)
+    response_count = serializers.IntegerField(
+        read_only=True,
+        help_text="How many answered: exact once the round has closed; while it is open, rounded down to a "
+        "multiple of the survey's minimum of responses (0: fewer than the minimum so far), so that no single "
+        "answer can be timed.",
+    )
+    response_count_exact = serializers.SerializerMethodField(
+        help_text="False while the round is open (response_count is rounded down then)."
+    )
     has_report = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -75,8 +83,12 @@ class SurveyRoundSerializer(serializers.ModelSerializer):
             "reminder_sent_at",
             "invited_count",
             "response_count",
+            "response_count_exact",
             "has_report",
         ]
+
+    def get_response_count_exact(self, round_) -> bool:
+        return not round_.is_open
 
 
 class ActionItemSerializer(serializers.ModelSerializer):

@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.permissions import TEAM
 from apps.backlog import services as backlog
 from apps.backlog.models import BacklogItem
+from apps.core import ballots
 from apps.core.exceptions import Conflict
 from apps.core.queue import enqueue_after_commit
 from apps.core.versions import refuse_if_stale
@@ -113,6 +115,21 @@ def survey_update(
     )
     current.save(update_fields=["schedule"])
     return current
+
+
+@transaction.atomic
+def survey_delete(*, actor: User | None, survey: Survey) -> None:
+    """Delete a survey with its rounds, answers and reports, and its schedule
+    entry, which would otherwise go on running `reports.open_round` for nothing."""
+    current = Survey.objects.select_for_update(of=("self",)).filter(pk=survey.pk).first()
+    if current is None:
+        return
+    schedule_id = current.schedule_id
+    for round_ in current.rounds.all():
+        ballots.discard(ballot_box(round_))  # sealed answers of an open round go with it
+    current.delete()
+    if schedule_id is not None:
+        PeriodicTask.objects.filter(pk=schedule_id).delete()
 
 
 def _clean_capabilities(names: Iterable[str] | None) -> list[str]:
@@ -239,6 +256,7 @@ def round_close(*, round_: SurveyRound, actor: User | None = None, now: datetime
     round_.status = SurveyRound.Status.CLOSED
     round_.closed_at = now or timezone.now()
     round_.save(update_fields=["status", "closed_at"])
+    _release(round_)
     enqueue_after_commit("reports.build_report", round_.pk)
     return True
 
@@ -269,15 +287,17 @@ def answer_submit(
     liked: str = "",
     improve: str = "",
 ) -> None:
-    """Record an anonymous answer and mark the invitation answered, together.
+    """Seal an anonymous answer and mark the invitation answered, together.
 
-    Nothing is returned and nothing links the two rows: the answer gets a
-    random key and no time, the invitation only a flag.
+    Nothing is returned and nothing links the two: the answer is sealed
+    (apps.core.ballots: encrypted, no author, no time, a random key) in the
+    round's box until the round closes; the invitation gets only a flag.
     """
     invitation = (
         Invitation.objects.select_for_update(of=("self",)).select_related("round__survey").get(pk=invitation.pk)
     )
-    round_ = invitation.round
+    # The round's lock orders answers and the close: no answer is sealed after its box was released.
+    round_ = SurveyRound.objects.select_for_update(of=("self",)).select_related("survey").get(pk=invitation.round_id)
     if invitation.answered:
         raise ValidationError("You have already answered this round; each person answers once.")
     if not round_.is_open or round_.closes_at <= timezone.now():
@@ -297,10 +317,56 @@ def answer_submit(
         liked=(liked or "").strip()[:MAX_TEXT_ANSWER],
         improve=(improve or "").strip()[:MAX_TEXT_ANSWER],
     )
-    answer.full_clean(exclude=["round", "capabilities"])
-    answer.save(force_insert=True)
+    answer.full_clean(exclude=["round", "capabilities", "id"])
+    ballots.seal(box=ballot_box(round_), answer={field: getattr(answer, field) for field in ANSWER_FIELDS})
     invitation.answered = True
     invitation.save(update_fields=["answered"])
+
+
+ANSWER_FIELDS = ("group", "happiness", "recommend", "capabilities", "liked", "improve")
+
+
+def ballot_box(round_: SurveyRound) -> str:
+    return f"survey-round:{round_.pk}"
+
+
+def _release(round_: SurveyRound) -> int:
+    """Open the round's box (at close; again at each build, which finds it
+    empty unless an answer was sealed in a race) and write its answers, in
+    random order, in this one transaction. Returns how many were written.
+
+    What is withheld, so that no answer can be traced to a person by anyone
+    who also sees who answered (staff, a database reader):
+    - a round with fewer answers than the survey's minimum keeps none of
+      them: they could never be shown, and one stored answer next to one
+      "answered" mark is that person's answer;
+    - when an audience group has fewer answers than the minimum, no answer
+      keeps its group (as the report hides every group then).
+    Counts come from the invitations' "answered" marks, so nothing is lost
+    for the report's "N answers from M invited".
+    """
+    released = ballots.release(ballot_box(round_))
+    if not released:
+        return 0
+    minimum = round_.survey.min_responses
+    already = round_.answers.count()
+    total = already + len(released)
+    if total < minimum:
+        return 0
+    groups = GROUPS_ASKED[round_.survey.audience]
+    per_group = {
+        group: round_.answers.filter(group=group).count() + sum(a["group"] == group for a in released)
+        for group in groups
+    }
+    withhold_groups = len(groups) > 1 and (
+        min(per_group.values()) < minimum or round_.answers.filter(group="").exists()
+    )
+    if withhold_groups:
+        round_.answers.exclude(group="").update(group="")
+    SurveyAnswer.objects.bulk_create(
+        SurveyAnswer(round=round_, **(answer | ({"group": ""} if withhold_groups else {}))) for answer in released
+    )
+    return len(released)
 
 
 # --- Reports --------------------------------------------------------------
@@ -315,6 +381,7 @@ def report_build(*, round_: SurveyRound, actor: User | None = None) -> Happiness
         # Snapshots taken while answers arrive would let anyone tell one answer
         # from the next by the difference between them.
         raise ValidationError(REPORT_WAITS_FOR_CLOSE)
+    _release(round_)
     survey = round_.survey
     previous = (
         HappinessReport.objects.filter(round__survey=survey, round__number__lt=round_.number)
@@ -343,6 +410,7 @@ def report_build(*, round_: SurveyRound, actor: User | None = None) -> Happiness
             )
             for r in round_.answers.order_by("id")
         ],
+        responses=round_.invitations.filter(answered=True).count(),
         invited=round_.invited_count,
         groups=_groups_of(survey.audience),
         capabilities=survey.capabilities,

@@ -17,6 +17,8 @@ urlpatterns = [
     path("rounds/<int:round_id>/actions/new-item/", views.report_item_create, name="report-item-create"),
     path("rounds/<int:round_id>/report.pdf", views.report_download, {"kind": "pdf"}, name="report-pdf"),
     path("rounds/<int:round_id>/report.html", views.report_download, {"kind": "html"}, name="report-html"),
-    path("answer/<str:token>/", views.answer, name="answer"),
+    path("rounds/<int:round_id>/answer/", views.answer_mine, name="answer-mine"),
+    path("answer/", views.answer, name="answer"),
+    path("answer/<str:token>/", views.answer_link, name="answer-link"),
     path("thanks/", views.answered, name="answered"),
 ]

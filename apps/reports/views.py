@@ -2,14 +2,14 @@
 apps.reports.access and changed through services, inside `errors_on(form)`
 for a form and `flash_errors(request)` for a button; a stale edit answers 409
 on the form (apps.core.forms.form_status). The personal survey link is its own
-way in (`answer`): no sign-in, the signed token is the key."""
+way in (`answer_link`, then `answer`): no sign-in, the random token is the key."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.permissions import Action, can
 from apps.core.exceptions import Conflict
 from apps.core.forms import errors_on, form_status
-from apps.core.http import flash_errors, page, posted
+from apps.core.http import as_id, flash_errors, page, posted
 from apps.products.access import get_product
 from apps.reports import cadence, documents, links, selectors, services
 from apps.reports.access import access_report_of_round, access_round, access_survey
@@ -246,43 +246,67 @@ def _actions_context(report, product, actions_form=None, item_form=None) -> dict
 def _with_links(invitations, product) -> list:
     invitations = list(invitations)
     for invitation in invitations:
-        invitation.link = links.invitation_path(invitation, product.slug)
+        invitation.link = reverse("reports:answer-mine", args=[product.slug, invitation.round_id])
     return invitations
 
 
 @never_cache
-def answer(request, product_slug, token):
-    """The survey behind a personal link. No sign-in: the signed link is the
-    person's key, and the answer is stored without them."""
+def answer_link(request, product_slug, token):
+    """The personal link from the email. It only remembers the invitation in
+    the session and redirects to the token-less answer page, so the token is
+    in one request line only, never in a page's address, a Referer, a form
+    post or a logged 4xx."""
     try:
-        invitation = links.invitation_from_token(token, product_slug)
+        links.remember(request.session, product_slug, links.invitation_from_token(token, product_slug))
     except links.LinkProblem as problem:
-        return _no_referrer(
-            TemplateResponse(request, "reports/link_problem.html", {"problem": problem}, status=problem.status)
-        )
+        links.remember(request.session, product_slug, None)
+        links.remember_problem(request.session, product_slug, problem)
+    response = redirect("reports:answer", product_slug)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+def answer_mine(request, product_slug, round_id):
+    """The signed-in person's own way to a round they were invited to (the Happiness tab)."""
+    product = get_product(request.user, product_slug, Action.VIEW_PRODUCT)
+    round_pk = as_id(round_id)
+    invitation = selectors.open_invitations_of(request.user, product).filter(round_id=round_pk).first()
+    if invitation is None:
+        raise Http404("You have no open invitation to this round.")
+    links.remember(request.session, product.slug, invitation)
+    return redirect("reports:answer", product.slug)
+
+
+@never_cache
+def answer(request, product_slug):
+    """The survey of the invitation remembered in the session. No sign-in: the
+    personal link was the key, and the answer is sealed without the person."""
+    try:
+        problem = links.remembered_problem(request.session, product_slug)
+        if problem is not None:
+            raise problem
+        invitation_id = links.remembered(request.session, product_slug)
+        if invitation_id is None:
+            raise links.LinkProblem(*links.INVALID)
+        invitation = links.usable(invitation_id, product_slug)
+    except links.LinkProblem as problem:
+        links.remember(request.session, product_slug, None)
+        return TemplateResponse(request, "reports/link_problem.html", {"problem": problem}, status=problem.status)
     survey = invitation.round.survey
     form = AnswerForm(posted(request), capabilities=survey.capabilities)
     if form.is_bound and form.is_valid():
         with errors_on(form):
             services.answer_submit(invitation=invitation, **form.answers())
-            return _no_referrer(redirect(reverse("reports:answered", args=[product_slug])))
-    return _no_referrer(
-        TemplateResponse(
-            request,
-            "reports/answer.html",
-            {"survey": survey, "round": invitation.round, "survey_product": survey.product, "form": form},
-            status=form_status(form),
-        )
+            links.remember(request.session, product_slug, None)
+            return redirect(reverse("reports:answered", args=[product_slug]))
+    return TemplateResponse(
+        request,
+        "reports/answer.html",
+        {"survey": survey, "round": invitation.round, "survey_product": survey.product, "form": form},
+        status=form_status(form),
     )
 
 
 def answered(request, product_slug):
     return TemplateResponse(request, "reports/answered.html", {})
-
-
-def _no_referrer(response):
-    # The personal link is in the URL: keep it out of Referer headers sent to
-    # other sites ("no-referrer" would make the browser send Origin: null,
-    # which fails the CSRF check of the answer form).
-    response["Referrer-Policy"] = "same-origin"
-    return response

@@ -70,9 +70,17 @@ def test_a_report_below_the_minimum_keeps_only_counts():
 def test_a_small_group_hides_the_other_group_too_so_it_cannot_be_worked_out_from_the_total():
     mixed = answers([5, 5, 4, 4, 3], [9] * 5) + answers([1, 2], [0, 0], group="stakeholders")
     slices = group_slices(mixed, GROUPS, min_responses=5)
-    assert [(s["key"], s["responses"], s["enough"]) for s in slices] == [("team", 5, False), ("stakeholders", 2, False)]
+    # Hidden slices carry no figure at all, not even their count (issue 16: no per-group figures below the minimum).
+    assert [(s["key"], s["enough"]) for s in slices] == [("team", False), ("stakeholders", False)]
     assert slices[0]["protects_others"] is True
-    assert all("happiness" not in s and "nps" not in s for s in slices)
+    assert all("happiness" not in s and "nps" not in s and "responses" not in s for s in slices)
+
+
+def test_answers_stored_without_their_group_hide_every_group():
+    withheld = answers([5, 5, 4, 4, 3, 1, 2, 2, 1, 3], [9] * 10, group="")
+    slices = group_slices(withheld, GROUPS, min_responses=5)
+    assert [(s["key"], s["enough"]) for s in slices] == [("team", False), ("stakeholders", False)]
+    assert all(set(s) == {"key", "label", "enough", "protects_others"} for s in slices)
 
 
 def test_groups_are_shown_when_each_has_enough_answers():

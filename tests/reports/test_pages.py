@@ -335,7 +335,7 @@ def test_stakeholders_cannot_subscribe(browser_client, stakeholder, product):
 def test_a_member_with_an_open_invitation_gets_a_link_to_answer(browser_client, member, open_round):
     response = browser_client.as_user(member).get(BASE)
     assertContains(response, "Answer now")
-    assertContains(response, "/p/recommender/reports/answer/")
+    assertContains(response, f"/p/recommender/reports/rounds/{open_round.pk}/answer/")
 
 
 def test_home_queries_do_not_grow_with_rounds_and_surveys(

@@ -22,3 +22,14 @@ def arrow(direction: str) -> str:
 def share(count: int, total: int) -> float:
     """Width in percent of a bar for `count` out of the largest `total`."""
     return round(100 * count / total, 1) if total else 0
+
+
+@register.filter
+def answered_so_far(round_) -> str:
+    """`{{ round|answered_so_far }}`: how many answered, as coarse as the round
+    is open (`response_count` moves in steps of the minimum until it closes)."""
+    if not round_.is_open:
+        return str(round_.response_count)
+    if not round_.response_count:
+        return f"fewer than {round_.survey.min_responses}"
+    return f"at least {round_.response_count}"
