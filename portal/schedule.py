@@ -36,7 +36,14 @@ SCHEDULE: list[Entry] = [
         name="Happiness surveys: close rounds that are due",
         task="reports.close_due_rounds",
         every=timedelta(minutes=10),
-        description="Closes survey rounds past their closing time; each closed round gets its report built.",
+        description="Closes survey rounds past their closing time, and builds the report of every closed "
+        "round that has none (a build lost with the broker or a worker).",
+    ),
+    Entry(
+        name="Happiness surveys: send missed emails",
+        task="reports.send_pending_emails",
+        every=timedelta(minutes=10),
+        description="Sends invitations, reminders and report emails whose queued task was lost; each goes out once.",
     ),
     Entry(
         name="Happiness surveys: send reminders",

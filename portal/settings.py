@@ -311,11 +311,37 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Every task is idempotent (DESIGN.md), so each is acknowledged only when it is
+# done, and a task whose worker process dies is put back in the queue.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+# The longest any task may run (the sweeps have 600 s) plus the longest retry
+# countdown (120 s, apps/*/tasks.py RETRY) must fit in the broker's visibility
+# timeout: Redis hands an unacknowledged task to another worker once it has
+# passed (a task of a worker killed outright comes back after that time),
+# and a timeout shorter than a task would run it twice.
+LONGEST_TASK_SECONDS = max(CELERY_TASK_TIME_LIMIT, 600) + 120
+CELERY_BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", LONGEST_TASK_SECONDS + 180)
+if CELERY_BROKER_VISIBILITY_TIMEOUT <= LONGEST_TASK_SECONDS:
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_VISIBILITY_TIMEOUT must exceed the longest task ({LONGEST_TASK_SECONDS} s), "
+        "or a slow task would be handed to a second worker while the first still runs it."
+    )
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+        # A broker that does not answer fails a send quickly (the web request
+        # goes on, apps.core.queue logs it) instead of hanging the request.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+# Sending a task: a few quick tries, then give up (apps.core.queue logs it; the sweeps catch up).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# A worker waits for a broker that is down, however long it takes.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

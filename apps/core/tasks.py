@@ -8,7 +8,7 @@ from apps.core.services import idempotency_records_purge
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="core.heartbeat")
+@shared_task(name="core.heartbeat", time_limit=30, soft_time_limit=20)
 def heartbeat(name: str = "worker") -> None:
     beat = Heartbeat.record(name)
     log.info("heartbeat %s recorded (%d so far)", beat.name, beat.beats)

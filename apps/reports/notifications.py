@@ -9,6 +9,7 @@ retry, a doubled delivery by the broker) mails nobody twice.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -33,6 +34,25 @@ def invitations_send(*, round_id: int, reminder: bool = False) -> int:
                 continue
             _mail_invitation(invitation, reminder=reminder)
         mailed += 1
+    return mailed
+
+
+def pending_emails_send() -> int:
+    """The sweep: the emails whose queued task was lost (broker down, worker
+    killed): invitations of open rounds not yet sent, reminders due but not
+    sent to someone, report versions not yet emailed. Each still goes out
+    once: the same flags and versions guard the sweep and the tasks."""
+    open_rounds = SurveyRound.objects.filter(status=SurveyRound.Status.OPEN)
+    unsent = open_rounds.filter(invitations__sent=False).distinct().values_list("pk", flat=True)
+    unreminded = (
+        open_rounds.filter(reminder_sent_at__isnull=False, invitations__reminded=False, invitations__answered=False)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    mailed = sum(invitations_send(round_id=pk) for pk in list(unsent))
+    mailed += sum(invitations_send(round_id=pk, reminder=True) for pk in list(unreminded))
+    unemailed = HappinessReport.objects.filter(emailed_version__lt=F("version")).values_list("pk", "version")
+    mailed += sum(report_email(report_id=pk, version=version) for pk, version in list(unemailed))
     return mailed
 
 

@@ -274,6 +274,18 @@ def rounds_close_due(*, now: datetime | None = None) -> int:
     return sum(round_close(round_=round_, now=now) for round_ in due)
 
 
+def reports_build_missing() -> int:
+    """The sweep: every closed round without a report gets one (its queued
+    build was lost: the broker was down at the close, or the worker died
+    mid-build). Building is idempotent, so racing the queued build is harmless."""
+    missing = SurveyRound.objects.filter(status=SurveyRound.Status.CLOSED, report__isnull=True).order_by("pk")
+    built = 0
+    for round_ in missing:
+        report_build(round_=round_)
+        built += 1
+    return built
+
+
 # --- Answers --------------------------------------------------------------
 
 

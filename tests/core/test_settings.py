@@ -88,3 +88,32 @@ def test_a_rate_setting_fails_loudly_on_a_typo(monkeypatch):
     monkeypatch.setenv("SOME_RATE", "ten per minute")
     with pytest.raises(ImproperlyConfigured):
         env_rate("SOME_RATE", "1/second")
+
+
+def test_redis_gets_a_visibility_timeout_longer_than_the_longest_task(tmp_path):
+    env = {
+        "DEBUG": "1",
+        "PORTAL_VAR_DIR": str(tmp_path),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], s.LONGEST_TASK_SECONDS)"
+    )
+    result = run_manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    timeout, longest = map(int, result.stdout.strip().splitlines()[-1].split())
+    assert longest < timeout < 3600, "kombu's default of an hour loses a killed worker's task for an hour"
+
+
+def test_a_visibility_timeout_shorter_than_a_task_fails_loudly(tmp_path):
+    env = {
+        "DEBUG": "1",
+        "PORTAL_VAR_DIR": str(tmp_path),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CELERY_BROKER_VISIBILITY_TIMEOUT": "60",
+    }
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "CELERY_BROKER_VISIBILITY_TIMEOUT must exceed the longest task" in result.stderr
