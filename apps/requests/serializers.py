@@ -134,7 +134,7 @@ class RequestSubmitSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     version = serializers.IntegerField(
-        required=False, help_text="The version you decided on; a newer one answers 409 and nothing changes."
+        help_text="The version you decided on (required); a newer one answers 409 and nothing changes."
     )
 
 

@@ -79,7 +79,11 @@ class SprintViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
         serializer = SprintSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version", None)
+        if "version" not in data:
+            raise serializers.ValidationError(
+                {"version": ["Send the version you edited, so a newer change is not overwritten."]}
+            )
+        version = data.pop("version")
         sprint = services.sprint_update(actor=request.user, sprint=self.get_object(), expected_version=version, **data)
         return Response(_sprint(sprint))
 
@@ -87,9 +91,7 @@ class SprintViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
     @action(detail=True, methods=["post"])
     def start(self, request, *args, **kwargs):
         data = _valid(VersionSerializer, request.data)
-        sprint = services.sprint_start(
-            actor=request.user, sprint=self.get_object(), expected_version=data.get("version")
-        )
+        sprint = services.sprint_start(actor=request.user, sprint=self.get_object(), expected_version=data["version"])
         return Response(_sprint(sprint))
 
     @extend_schema(
@@ -111,7 +113,7 @@ class SprintViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
             sprint=self.get_object(),
             decisions=data["decisions"],
             next_sprint=next_sprint,
-            expected_version=data.get("version"),
+            expected_version=data["version"],
         )
         return Response(_sprint(sprint))
 
@@ -119,7 +121,7 @@ class SprintViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
     @action(detail=True, methods=["post"])
     def review(self, request, *args, **kwargs):
         data = dict(_valid(SprintReviewSerializer, request.data))
-        version = data.pop("version", None)
+        version = data.pop("version")
         sprint = services.sprint_review_save(
             actor=request.user, sprint=self.get_object(), expected_version=version, **data
         )
@@ -224,7 +226,7 @@ class StageViewSet(SprintScopedMixin, mixins.ListModelMixin, viewsets.GenericVie
     @extend_schema(request=StageUpdateSerializer, responses=StageSerializer)
     def partial_update(self, request, *args, **kwargs):
         data = dict(_valid(StageUpdateSerializer, request.data))
-        version = data.pop("version", None)
+        version = data.pop("version")
         stage = services.stage_update(actor=request.user, stage=self.get_object(), expected_version=version, **data)
         return Response(StageSerializer(stage).data)
 

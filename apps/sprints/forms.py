@@ -14,7 +14,7 @@ class VersionForm(forms.Form):
     """The version of the object an edit was based on, sent back with the edit:
     a newer one in the database means the edit is stale (409)."""
 
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class SprintFieldsForm(forms.Form):

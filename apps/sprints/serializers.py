@@ -61,7 +61,7 @@ class FiguresSerializer(serializers.Serializer):
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text="The version you saw; a newer one answers 409.")
+    version = serializers.IntegerField(help_text="The version you saw; a newer one answers 409.")
 
 
 class DecisionSerializer(serializers.Serializer):

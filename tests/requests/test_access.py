@@ -161,9 +161,9 @@ def test_huge_and_foreign_numbers_in_api_urls_are_404(api, stakeholder, product,
 def test_triage_names_that_find_nothing_are_400_not_500(api, pm, product, new_request):
     client = api.as_user(pm)
     base = f"/api/v1/products/{product.slug}/requests/{new_request.number}/"
-    response = client.post(base + "merge/", {"into": 99999999999999999999}, format="json")
+    response = client.post(base + "merge/", {"into": 99999999999999999999, "version": 1}, format="json")
     assert response.status_code == 400 and "into" in response.json()
-    response = client.post(base + "accept/", {"backlog_item": 99999999999999999999}, format="json")
+    response = client.post(base + "accept/", {"backlog_item": 99999999999999999999, "version": 1}, format="json")
     assert response.status_code == 400 and "backlog_item" in response.json()
     new_request.refresh_from_db()
     assert new_request.status == StakeholderRequest.Status.NEW

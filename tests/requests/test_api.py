@@ -173,7 +173,7 @@ def test_each_triage_action_through_the_api(
 def test_merge_through_the_api(api, pm, product, new_request):
     kept = StakeholderRequestFactory(product=product)
     response = api.as_user(pm).post(
-        api_url(product, f"{new_request.number}/merge/"), {"into": kept.number}, format="json"
+        api_url(product, f"{new_request.number}/merge/"), {"into": kept.number, "version": 1}, format="json"
     )
     assert response.json()["status"] == "duplicate" and response.json()["duplicate_of"] == kept.number
     assert kept.votes.filter(user=new_request.requester).exists()
@@ -184,10 +184,28 @@ def test_accept_links_an_existing_backlog_item_by_number_or_says_it_is_unknown(a
 
     item = backlog.item_create(actor=pm, product=product, title="Existing")
     client = api.as_user(pm)
-    response = client.post(api_url(product, f"{new_request.number}/accept/"), {"backlog_item": 99}, format="json")
+    url = api_url(product, f"{new_request.number}/accept/")
+    response = client.post(url, {"backlog_item": 99, "version": 1}, format="json")
     assert response.status_code == 400 and "backlog_item" in response.json()
-    response = client.post(api_url(product, f"{new_request.number}/accept/"), {"backlog_item": item.number})
+    response = client.post(url, {"backlog_item": item.number, "version": 1})
     assert response.json()["backlog_item"] == item.number
+
+
+@pytest.mark.parametrize(
+    ("decision", "body"),
+    [
+        ("accept", {}),
+        ("decline", {"reason": "No"}),
+        ("ask", {"question": "Which data?"}),
+        ("snooze", {"until": "2099-01-01"}),
+    ],
+)
+def test_a_decision_without_a_version_is_refused(api, pm, product, new_request, decision, body):
+    """Issue 16: the API accepted decisions without `version`, so a stale one went through."""
+    response = api.as_user(pm).post(api_url(product, f"{new_request.number}/{decision}/"), body, format="json")
+    assert response.status_code == 400 and "version" in response.json()
+    new_request.refresh_from_db()
+    assert (new_request.status, new_request.version) == (Status.NEW, 1)
 
 
 def test_triage_actions_are_for_the_pm_only(api, scrum_master, stakeholder, product, new_request):

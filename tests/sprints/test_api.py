@@ -46,7 +46,9 @@ def test_scrum_master_runs_a_sprint_through_the_api(api, scrum_master, product, 
         finish(scrum_master, first)
     with on(day(4), 18):
         closed = client.post(
-            f"{sprint_url}close/", {"decisions": [{"item": second.pk, "decision": "carry_over"}]}, format="json"
+            f"{sprint_url}close/",
+            {"decisions": [{"item": second.pk, "decision": "carry_over"}], "version": started.json()["version"]},
+            format="json",
         )
     assert closed.status_code == 200, closed.json()
     assert closed.json()["committed_points"] == "8.0" and closed.json()["completed_points"] == "3.0"
@@ -141,9 +143,10 @@ def test_closing_a_closed_sprint_is_a_400_and_changes_nothing(api, scrum_master,
     client = api.as_user(scrum_master)
     items = SprintItem.objects.filter(sprint=active)
     decisions = [{"item": e.item_id, "decision": "backlog"} for e in items]
-    assert client.post(f"{API}sprints/{active.pk}/close/", {"decisions": decisions}, format="json").status_code == 200
+    close = {"decisions": decisions, "version": active.version}
+    assert client.post(f"{API}sprints/{active.pk}/close/", close, format="json").status_code == 200
     closed_at = reload(active).closed_at
-    again = client.post(f"{API}sprints/{active.pk}/close/", {"decisions": decisions}, format="json")
+    again = client.post(f"{API}sprints/{active.pk}/close/", close | {"version": reload(active).version}, format="json")
     assert again.status_code == 400
     assert "already closed" in again.json()["non_field_errors"][0]
     assert reload(active).closed_at == closed_at
@@ -151,13 +154,18 @@ def test_closing_a_closed_sprint_is_a_400_and_changes_nothing(api, scrum_master,
 
 def test_close_with_missing_or_unknown_decisions_is_a_400(api, scrum_master, active):
     client = api.as_user(scrum_master)
-    missing = client.post(f"{API}sprints/{active.pk}/close/", {"decisions": []}, format="json")
+    version = active.version
+    missing = client.post(f"{API}sprints/{active.pk}/close/", {"decisions": [], "version": version}, format="json")
     assert missing.status_code == 400 and "decisions" in missing.json()
     bad = client.post(
-        f"{API}sprints/{active.pk}/close/", {"decisions": [{"item": 1, "decision": "shrug"}]}, format="json"
+        f"{API}sprints/{active.pk}/close/",
+        {"decisions": [{"item": 1, "decision": "shrug"}], "version": version},
+        format="json",
     )
     assert bad.status_code == 400
-    nowhere = client.post(f"{API}sprints/{active.pk}/close/", {"decisions": [], "next_sprint": 999}, format="json")
+    nowhere = client.post(
+        f"{API}sprints/{active.pk}/close/", {"decisions": [], "next_sprint": 999, "version": version}, format="json"
+    )
     assert nowhere.status_code == 400 and "next_sprint" in nowhere.json()
     assert reload(active).status == Sprint.Status.ACTIVE
 
@@ -169,8 +177,26 @@ def test_stale_sprint_edit_is_a_409(api, scrum_master, sprint):
     assert reload(sprint).goal == "A"
 
 
+def test_sprint_and_stage_edits_and_close_without_a_version_are_refused(api, scrum_master, sprint, active):
+    """Issue 16: a stale edit or decision must be refused everywhere, so the API needs the version."""
+    client = api.as_user(scrum_master)
+    for path, body in [
+        (f"{API}sprints/{sprint.pk}/", {"goal": "B"}),
+    ]:
+        response = client.patch(path, body, format="json")
+        assert response.status_code == 400 and "version" in response.json(), path
+    for path, body in [
+        (f"{API}sprints/{sprint.pk}/start/", {}),
+        (f"{API}sprints/{active.pk}/close/", {"decisions": []}),
+        (f"{API}sprints/{active.pk}/review/", {"review_notes": "x"}),
+    ]:
+        response = client.post(path, body, format="json")
+        assert response.status_code == 400 and "version" in response.json(), path
+    assert reload(sprint).goal != "B" and reload(active).status == Sprint.Status.ACTIVE
+
+
 def test_the_kind_cannot_change_after_creation(api, scrum_master, sprint):
-    response = api.as_user(scrum_master).patch(f"{API}sprints/{sprint.pk}/", {"kind": "staged"})
+    response = api.as_user(scrum_master).patch(f"{API}sprints/{sprint.pk}/", {"kind": "staged", "version": 1})
     assert response.status_code == 400 and "kind" in response.json()
 
 
@@ -199,6 +225,19 @@ def test_stages_close_through_the_api_only_with_criteria_or_a_reason(api, scrum_
     assert ExitCriterion.objects.filter(met=True).count() == 3
     burndown = api.as_user(member).get(f"{API}sprints/{staged.pk}/stages/{first['id']}/burndown/")
     assert len(burndown.json()["days"]) == 7
+
+
+def test_a_stage_edit_needs_the_version_and_a_stale_one_is_a_409(api, scrum_master, product, make_sprint):
+    staged = make_sprint(product, "Churn", days=28, kind=Sprint.Kind.STAGED)
+    first = api.as_user(scrum_master).get(f"{API}sprints/{staged.pk}/stages/").json()[0]
+    url = f"{API}sprints/{staged.pk}/stages/{first['id']}/"
+    edit = {"name": "Analysis", "start_date": first["start_date"], "end_date": first["end_date"]}
+    missing = api.as_user(scrum_master).patch(url, edit, format="json")
+    assert missing.status_code == 400 and "version" in missing.json()
+    assert api.as_user(scrum_master).patch(url, edit | {"version": first["version"]}, format="json").status_code == 200
+    stale = api.as_user(scrum_master).patch(url, edit | {"name": "Other", "version": first["version"]}, format="json")
+    assert stale.status_code == 409
+    assert api.as_user(scrum_master).get(url).json()["name"] == "Analysis"
 
 
 def test_assumptions_through_the_api(api, member, scrum_master, product, make_sprint):
@@ -291,9 +330,11 @@ def test_close_takes_one_decision_per_item_and_none_when_nothing_is_unfinished(a
     client = api.as_user(scrum_master)
     entry = SprintItem.objects.filter(sprint=active).first()
     twice = [{"item": entry.item_id, "decision": "backlog"}, {"item": entry.item_id, "decision": "carry_over"}]
-    response = client.post(f"{API}sprints/{active.pk}/close/", {"decisions": twice}, format="json")
+    response = client.post(
+        f"{API}sprints/{active.pk}/close/", {"decisions": twice, "version": active.version}, format="json"
+    )
     assert response.status_code == 400 and response.json() == {"decisions": ["One decision per item."]}
     for entry in SprintItem.objects.filter(sprint=active).select_related("item"):
         finish(scrum_master, entry.item)
-    closed = client.post(f"{API}sprints/{active.pk}/close/", {}, format="json")
+    closed = client.post(f"{API}sprints/{active.pk}/close/", {"version": reload(active).version}, format="json")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"

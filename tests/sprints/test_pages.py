@@ -168,6 +168,7 @@ def test_per_person_capacity_form_sets_the_team_capacity(browser_client, scrum_m
             "capacity-1-person": "",
             "capacity-1-points": "",
             "capacity-1-days_off": "0",
+            "version": sprint.version,
         },
         headers={"HX-Request": "true"},
     )
@@ -276,6 +277,7 @@ def test_closing_screen_carries_one_item_over_and_returns_the_other(browser_clie
             f"decision_{entries[0].item_id}": "carry_over",
             f"decision_{entries[1].item_id}": "backlog",
             "next_sprint": "",
+            "version": active.version,
         },
     )
     assert response.status_code == 302
@@ -311,7 +313,8 @@ def test_review_records_goal_notes_and_intermediate_deliveries(browser_client, s
     lead = browser_client.as_user(scrum_master)
     assert (
         lead.post(
-            f"{BASE}{active.pk}/review/", {"goal_met": "yes", "review_notes": "Stakeholders **liked** it"}
+            f"{BASE}{active.pk}/review/",
+            {"goal_met": "yes", "review_notes": "Stakeholders **liked** it", "version": active.version},
         ).status_code
         == 302
     )
