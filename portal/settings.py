@@ -225,8 +225,8 @@ X_FRAME_OPTIONS = "DENY"
 # No inline script anywhere: scripts come from static/ only, so an injected
 # <script> or on*= handler does not run. Inline *styles* stay allowed (style=
 # attributes for bar widths and label colours, htmx's indicator style).
-# Report-only until every template is clean (README); CSP_ENFORCE=1 enforces.
-CSP_ENFORCE = env_bool("CSP_ENFORCE", False)
+# Enforced; CSP_ENFORCE=0 turns it into report-only while a violation is investigated.
+CSP_ENFORCE = env_bool("CSP_ENFORCE", True)
 _CSP_POLICY: dict[str, dict[str, str | list[str]]] = {
     "DIRECTIVES": {
         "default-src": [SELF],

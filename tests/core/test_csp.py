@@ -15,11 +15,6 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:json|ld\+json)\")[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"\s(?:on[a-z]+|hx-on[:\w-]*|data-hx-on[:\w-]*)\s*=", re.I)
 
-# Templates that still carry inline script or handlers, left to their apps'
-# owners (issue 16). Nothing may be added here; remove a line once it is clean,
-# then flip CSP_ENFORCE's default when the list is empty.
-NOT_YET_CLEAN: set[str] = set()
-
 
 def _templates():
     return sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html"))
@@ -29,13 +24,9 @@ def _inline_code(text: str) -> list[str]:
     return INLINE_SCRIPT.findall(text) + [match.strip() for match in INLINE_HANDLER.findall(text)]
 
 
-@pytest.mark.parametrize("name", [name for name in _templates() if name not in NOT_YET_CLEAN])
+@pytest.mark.parametrize("name", _templates())
 def test_template_has_no_inline_script_or_handlers(name):
     assert _inline_code((TEMPLATES / name).read_text()) == []
-
-
-def test_the_not_yet_clean_list_names_existing_templates():
-    assert set(_templates()) >= NOT_YET_CLEAN
 
 
 def _policy(response) -> dict[str, str]:
@@ -52,25 +43,22 @@ def test_pages_send_a_policy_without_inline_script(client, pm, product):
     assert "report-uri" in policy
 
 
-def test_the_policy_is_report_only_until_enforced(client, db, settings):
+def test_the_policy_is_enforced(client, db):
     response = client.get("/accounts/login/")
-    assert "Content-Security-Policy-Report-Only" in response
-    assert "Content-Security-Policy" not in response
-
-    settings.CONTENT_SECURITY_POLICY = settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
-    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = None
-    assert "script-src 'self'" in client.get("/accounts/login/")["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in response
 
 
-def test_enforcing_is_one_environment_setting():
+def test_report_only_is_one_environment_setting():
     import os
     import subprocess
     import sys
 
     code = (
-        "import django; django.setup(); from django.conf import settings as s; print(bool(s.CONTENT_SECURITY_POLICY))"
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(bool(s.CONTENT_SECURITY_POLICY_REPORT_ONLY) and not s.CONTENT_SECURITY_POLICY)"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "1", "CSP_ENFORCE": "1"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "1", "CSP_ENFORCE": "0"}
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
     )
