@@ -67,6 +67,23 @@ class Action(StrEnum):
     VIEW_SHARED_ROADMAP = "view_shared_roadmap"
     VIEW_ROADMAP = "view_roadmap"
     EDIT_ROADMAP = "edit_roadmap"
+    # Outcome metrics and hypotheses: everyone sees the metrics and the
+    # hypotheses published to stakeholders (statement, outcome, learning); the
+    # team sees every hypothesis with its experiments and notes, records
+    # experiments, metric readings (a pipeline's token too), feasibility and
+    # release gate results; the PM owns hypotheses and their publishing, the
+    # feasibility decision, the release gate checklist and the sign-off.
+    RECORD_READINGS = "record_readings"
+    VIEW_PUBLISHED_HYPOTHESES = "view_published_hypotheses"
+    VIEW_HYPOTHESES = "view_hypotheses"
+    MANAGE_HYPOTHESES = "manage_hypotheses"
+    PUBLISH_HYPOTHESES = "publish_hypotheses"
+    RECORD_EXPERIMENTS = "record_experiments"
+    ASSESS_FEASIBILITY = "assess_feasibility"
+    DECIDE_FEASIBILITY = "decide_feasibility"
+    RECORD_GATE_RESULTS = "record_gate_results"
+    MANAGE_RELEASE_GATES = "manage_release_gates"
+    SIGN_OFF_RELEASES = "sign_off_releases"
 
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -95,6 +112,17 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.VIEW_SHARED_ROADMAP: EVERYONE,
     Action.VIEW_ROADMAP: TEAM,
     Action.EDIT_ROADMAP: frozenset({PM}),
+    Action.RECORD_READINGS: TEAM,
+    Action.VIEW_PUBLISHED_HYPOTHESES: EVERYONE,
+    Action.VIEW_HYPOTHESES: TEAM,
+    Action.MANAGE_HYPOTHESES: frozenset({PM}),
+    Action.PUBLISH_HYPOTHESES: frozenset({PM}),
+    Action.RECORD_EXPERIMENTS: TEAM,
+    Action.ASSESS_FEASIBILITY: TEAM,
+    Action.DECIDE_FEASIBILITY: frozenset({PM}),
+    Action.RECORD_GATE_RESULTS: TEAM,
+    Action.MANAGE_RELEASE_GATES: frozenset({PM}),
+    Action.SIGN_OFF_RELEASES: frozenset({PM}),
 }
 
 

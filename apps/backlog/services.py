@@ -132,6 +132,7 @@ def item_set_status(*, actor: User, item: BacklogItem, status: str, expected_ver
         problems = workflow.readiness_problems(item)
         if problems:
             raise ValidationError({"status": f"#{item.number} is not ready: {' and '.join(problems)}."})
+    events.check_status_change(item=item, old_status=old_status, new_status=status, actor=actor)
     item.status = status
     item.done_at = timezone.now() if status == BacklogItem.Status.DONE else None
     item.version += 1

@@ -12,7 +12,8 @@ from django.http import Http404
 from apps.accounts.models import Membership
 from apps.accounts.permissions import Action, product_ids_where, require
 from apps.core.http import as_id
-from apps.products.models import OutcomeMetric, Product
+from apps.products import selectors
+from apps.products.models import MetricReading, OutcomeMetric, Product
 
 
 def get_product(user, slug: str, action: Action = Action.VIEW_PRODUCT) -> Product:
@@ -31,13 +32,40 @@ def products_where(user, action: Action = Action.VIEW_PRODUCT) -> QuerySet[Produ
     return Product.objects.filter(pk__in=product_ids_where(user, action))
 
 
+def visible_metrics(user, product: Product) -> QuerySet[OutcomeMetric]:
+    """The product's outcome metrics: everyone in the product sees them."""
+    require(user, Action.VIEW_PRODUCT, product)
+    return selectors.outcome_metrics(product)
+
+
 def access_metric(user, product: Product, metric_id, action: Action = Action.VIEW_PRODUCT) -> OutcomeMetric:
     require(user, action, product)
     pk = as_id(metric_id)
     metric = None if pk is None else OutcomeMetric.objects.filter(product=product, pk=pk).first()
     if metric is None:
         raise Http404("No such outcome metric in this product.")
+    metric.product = product  # keeps the viewer's role, and spares a query for its link
     return metric
+
+
+def visible_readings(user, product: Product, metric: OutcomeMetric) -> QuerySet[MetricReading]:
+    """A metric's readings, newest first: everyone who sees the metric sees its series."""
+    require(user, Action.VIEW_PRODUCT, product)
+    if metric.product_id != product.pk:
+        raise Http404("No such outcome metric in this product.")
+    return selectors.metric_readings(metric)
+
+
+def access_reading(
+    user, product: Product, metric: OutcomeMetric, reading_id, action: Action = Action.RECORD_READINGS
+) -> MetricReading:
+    require(user, action, product)
+    pk = as_id(reading_id)
+    readings = MetricReading.objects.filter(metric=metric, metric__product=product)
+    reading = None if pk is None else readings.filter(pk=pk).first()
+    if reading is None:
+        raise Http404("No such reading of this metric.")
+    return reading
 
 
 def access_membership(user, product: Product, membership_id, action: Action = Action.MANAGE_MEMBERS) -> Membership:

@@ -19,10 +19,28 @@ class ProductEditForm(ProductForm):
 
 
 class OutcomeMetricForm(forms.ModelForm):
+    current = forms.DecimalField(
+        required=False, label="Current value", help_text="Recorded as today's reading; later ones on the metric's page."
+    )
+
     class Meta:
         model = OutcomeMetric
-        fields = ["name", "unit", "direction", "baseline", "target", "current", "description"]
+        fields = ["name", "unit", "direction", "baseline", "target", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class MetricEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = OutcomeMetric
+        fields = ["name", "unit", "direction", "baseline", "target", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class ReadingForm(forms.Form):
+    measured_on = forms.DateField(label="Measured on", widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(label="Value")
 
 
 class MembershipForm(forms.Form):

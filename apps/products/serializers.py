@@ -2,13 +2,66 @@ from rest_framework import serializers
 
 from apps.accounts.models import Membership, Role, User
 from apps.accounts.permissions import role_in
-from apps.products.models import OutcomeMetric, Product
+from apps.products.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, MetricReading, OutcomeMetric, Product
+from apps.products.services import MAX_READINGS_PER_PUSH
 
 
 class OutcomeMetricSerializer(serializers.ModelSerializer):
+    current = serializers.DecimalField(
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        read_only=True,
+        help_text="The latest reading's value.",
+    )
+    current_on = serializers.DateField(read_only=True, help_text="The day the latest reading was measured.")
+    version = serializers.IntegerField(
+        required=False, help_text="On edits: the version you saw; a newer one answers 409. Ignored on create."
+    )
+
     class Meta:
         model = OutcomeMetric
-        fields = ["id", "name", "description", "unit", "direction", "baseline", "target", "current"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "current",
+            "current_on",
+            "version",
+        ]
+        read_only_fields = ["id", "current", "current_on"]
+        # Duplicate names are refused by the service, on the name field.
+        validators: list = []
+
+
+class MetricReadingSerializer(serializers.ModelSerializer):
+    recorded_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = MetricReading
+        fields = ["id", "measured_on", "value", "source", "recorded_by", "token_name", "recorded_at"]
+        read_only_fields = fields
+
+
+class ReadingInputSerializer(serializers.Serializer):
+    measured_on = serializers.DateField(help_text="The day the value was measured (YYYY-MM-DD); not in the future.")
+    # Rounded to the column's four decimal places rather than refused: pipelines send floats.
+    value = serializers.DecimalField(
+        max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES, rounding="ROUND_HALF_EVEN"
+    )
+
+
+class ReadingsPushSerializer(serializers.Serializer):
+    # DRF's list serializers take max_length; the stubs do not know it yet.
+    readings = ReadingInputSerializer(many=True, allow_empty=False, max_length=MAX_READINGS_PER_PUSH)  # type: ignore[call-arg]
+
+
+class ReadingsPushedSerializer(serializers.Serializer):
+    recorded = serializers.IntegerField(help_text="How many readings were written (new days and replaced values).")
+    metric = OutcomeMetricSerializer()
 
 
 class ProductSerializer(serializers.ModelSerializer):

@@ -5,17 +5,36 @@ refused action that escapes a view is mapped by apps.core.middleware."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts import services as accounts
-from apps.accounts.permissions import Action, require
+from apps.accounts.permissions import Action, can, require
 from apps.core.forms import errors_on, form_status
-from apps.core.http import flash_errors
+from apps.core.http import flash_errors, posted
 from apps.products import selectors, services
-from apps.products.access import access_membership, access_metric, get_product
-from apps.products.forms import MembershipForm, OutcomeMetricForm, ProductEditForm, ProductForm
+from apps.products.access import (
+    access_membership,
+    access_metric,
+    access_reading,
+    get_product,
+    visible_metrics,
+    visible_readings,
+)
+from apps.products.forms import (
+    MembershipForm,
+    MetricEditForm,
+    OutcomeMetricForm,
+    ProductEditForm,
+    ProductForm,
+    ReadingForm,
+)
+
+READINGS_PER_PAGE = 50
 
 
 @login_required
@@ -36,10 +55,10 @@ def product_create(request):
     return TemplateResponse(request, "products/product_form.html", {"form": form}, status=form_status(form))
 
 
-def _detail_context(product, metric_form=None) -> dict:
+def _detail_context(request, product, metric_form=None) -> dict:
     return {
         "product": product,
-        "metrics": selectors.outcome_metrics(product),
+        "metrics": visible_metrics(request.user, product),
         "metric_form": metric_form or OutcomeMetricForm(),
     }
 
@@ -47,7 +66,7 @@ def _detail_context(product, metric_form=None) -> dict:
 @login_required
 def product_detail(request, product_slug):
     product = get_product(request.user, product_slug)
-    return TemplateResponse(request, "products/product_detail.html", _detail_context(product))
+    return TemplateResponse(request, "products/product_detail.html", _detail_context(request, product))
 
 
 @login_required
@@ -78,8 +97,97 @@ def metric_add(request, product_slug):
             messages.success(request, f"Outcome metric “{metric.name}” added.")
             return redirect(product)
     return TemplateResponse(
-        request, "products/product_detail.html", _detail_context(product, form), status=form_status(form)
+        request, "products/product_detail.html", _detail_context(request, product, form), status=form_status(form)
     )
+
+
+def _metric_context(request, product, metric, *, edit_form=None, reading_form=None) -> dict:
+    readings = Paginator(visible_readings(request.user, product, metric), READINGS_PER_PAGE)
+    context = {
+        "product": product,
+        "metric": metric,
+        "page": readings.get_page(request.GET.get("page")),
+        "reading_form": None,
+        "edit_form": None,
+        "sees_recorders": can(request.user, Action.VIEW_MEMBERS, product),
+    }
+    if can(request.user, Action.RECORD_READINGS, product):
+        context["reading_form"] = reading_form or ReadingForm(initial={"measured_on": timezone.localdate()})
+    if can(request.user, Action.EDIT_PRODUCT, product):
+        context["edit_form"] = edit_form or MetricEditForm(instance=metric, initial={"version": metric.version})
+    return context
+
+
+@login_required
+def metric_detail(request, product_slug, metric_id):
+    """A metric's latest reading, its chart over time with baseline and target
+    lines (drawn from metric_series; the table below holds the same figures),
+    and for the team the form to record a reading; for the PM, the edit form."""
+    product = get_product(request.user, product_slug)
+    metric = access_metric(request.user, product, metric_id)
+    return TemplateResponse(request, "products/metric_detail.html", _metric_context(request, product, metric))
+
+
+@login_required
+def metric_series(request, product_slug, metric_id):
+    """The whole series as JSON, for the charts on the metric and product pages."""
+    product = get_product(request.user, product_slug)
+    metric = access_metric(request.user, product, metric_id)
+    return JsonResponse(selectors.metric_series(metric))
+
+
+@login_required
+def metric_edit(request, product_slug, metric_id):
+    product = get_product(request.user, product_slug, Action.EDIT_PRODUCT)
+    metric = access_metric(request.user, product, metric_id, Action.EDIT_PRODUCT)
+    form = MetricEditForm(posted(request), instance=metric, initial={"version": metric.version})
+    if request.method == "POST" and form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in MetricEditForm.Meta.fields}
+        with errors_on(form):
+            metric = services.metric_update(
+                actor=request.user, metric=metric, expected_version=form.cleaned_data["version"], **changes
+            )
+            messages.success(request, f"Metric “{metric.name}” saved.")
+            return redirect(metric)
+    metric = access_metric(request.user, product, metric_id)  # as saved, not as the rejected form left it
+    return TemplateResponse(
+        request,
+        "products/metric_detail.html",
+        _metric_context(request, product, metric, edit_form=form),
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_POST
+def reading_add(request, product_slug, metric_id):
+    product = get_product(request.user, product_slug, Action.RECORD_READINGS)
+    metric = access_metric(request.user, product, metric_id, Action.RECORD_READINGS)
+    form = ReadingForm(request.POST)
+    if form.is_valid():
+        with errors_on(form):
+            data = form.cleaned_data
+            services.readings_record(actor=request.user, metric=metric, readings=[(data["measured_on"], data["value"])])
+            messages.success(request, f"Reading of {data['measured_on']:%d %b %Y} recorded.")
+            return redirect(metric)
+    return TemplateResponse(
+        request,
+        "products/metric_detail.html",
+        _metric_context(request, product, metric, reading_form=form),
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_POST
+def reading_remove(request, product_slug, metric_id, reading_id):
+    product = get_product(request.user, product_slug, Action.RECORD_READINGS)
+    metric = access_metric(request.user, product, metric_id, Action.RECORD_READINGS)
+    reading = access_reading(request.user, product, metric, reading_id)
+    with flash_errors(request):
+        services.reading_remove(actor=request.user, reading=reading)
+        messages.success(request, f"Reading of {reading.measured_on:%d %b %Y} removed.")
+    return redirect(metric)
 
 
 @login_required

@@ -35,6 +35,17 @@ EXPECTED = {
     Action.VIEW_SHARED_ROADMAP: {"pm", "scrum_master", "member", "stakeholder"},
     Action.VIEW_ROADMAP: {"pm", "scrum_master", "member"},
     Action.EDIT_ROADMAP: {"pm"},
+    Action.RECORD_READINGS: {"pm", "scrum_master", "member"},
+    Action.VIEW_PUBLISHED_HYPOTHESES: {"pm", "scrum_master", "member", "stakeholder"},
+    Action.VIEW_HYPOTHESES: {"pm", "scrum_master", "member"},
+    Action.MANAGE_HYPOTHESES: {"pm"},
+    Action.PUBLISH_HYPOTHESES: {"pm"},
+    Action.RECORD_EXPERIMENTS: {"pm", "scrum_master", "member"},
+    Action.ASSESS_FEASIBILITY: {"pm", "scrum_master", "member"},
+    Action.DECIDE_FEASIBILITY: {"pm"},
+    Action.RECORD_GATE_RESULTS: {"pm", "scrum_master", "member"},
+    Action.MANAGE_RELEASE_GATES: {"pm"},
+    Action.SIGN_OFF_RELEASES: {"pm"},
 }
 PERSONAS = ["pm", "scrum_master", "member", "stakeholder", "outsider"]
 
