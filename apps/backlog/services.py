@@ -113,11 +113,21 @@ def item_update(
 @transaction.atomic
 def item_set_status(*, actor: User, item: BacklogItem, status: str, expected_version: int | None = None) -> BacklogItem:
     """Move an item through the workflow; illegal jumps and unready items are refused."""
+    _refuse_unknown_status(status)
+    item = _lock_current(item, expected_version)
+    return _move_status(actor=actor, item=item, status=status, bump_version=True)
+
+
+def _refuse_unknown_status(status: str) -> None:
     if status not in BacklogItem.Status.values:
         raise ValidationError(
             {"status": f"Unknown status {status!r}; choose one of {', '.join(BacklogItem.Status.values)}."}
         )
-    item = _lock_current(item, expected_version)
+
+
+def _move_status(*, actor: User, item: BacklogItem, status: str, bump_version: bool) -> BacklogItem:
+    """The status change of an item already locked; `bump_version=False` when
+    the same edit has already counted its new version (item_edit, item_groom)."""
     old_status = item.status
     if status == old_status:
         return item
@@ -135,7 +145,8 @@ def item_set_status(*, actor: User, item: BacklogItem, status: str, expected_ver
     events.check_status_change(item=item, old_status=old_status, new_status=status, actor=actor)
     item.status = status
     item.done_at = timezone.now() if status == BacklogItem.Status.DONE else None
-    item.version += 1
+    if bump_version:
+        item.version += 1
     item._history_user = actor
     item.save(update_fields=["status", "done_at", "version", "updated_at"])
     events.status_changed(item=item, old_status=old_status, new_status=status, actor=actor)
@@ -153,10 +164,13 @@ def item_edit(
     **changes,
 ) -> BacklogItem:
     """One edit that may change fields, labels and the status together: all of
-    it or none of it, checked against one version."""
+    it or none of it, checked against one version, and one new version for
+    the whole edit."""
+    if status is not None:
+        _refuse_unknown_status(status)
     item = item_update(actor=actor, item=item, expected_version=expected_version, labels=labels, **changes)
     if status is not None:
-        item = item_set_status(actor=actor, item=item, status=status)
+        item = _move_status(actor=actor, item=item, status=status, bump_version=item.version == expected_version)
     return item
 
 
@@ -176,7 +190,9 @@ def item_groom(
     for text in criteria:
         criterion_add(actor=actor, item=item, text=text)
     if mark_ready:
-        item = item_set_status(actor=actor, item=item, status=BacklogItem.Status.READY)
+        item = _move_status(
+            actor=actor, item=item, status=BacklogItem.Status.READY, bump_version=item.version == expected_version
+        )
     return item
 
 

@@ -82,12 +82,13 @@ def test_a_member_changes_status_estimate_and_assignee_but_not_the_title(api, me
         format="json",
     )
     assert response.status_code == 200, response.json()
+    # One edit, one new version (issue 16: fields and status together bumped it twice).
     assert (response.json()["status"], response.json()["assignee"], response.json()["version"]) == (
         "dropped",
         "member",
-        3,
+        2,
     )
-    response = client.patch(f"{BASE}/items/{item.number}/", {"version": 3, "title": "Changed"}, format="json")
+    response = client.patch(f"{BASE}/items/{item.number}/", {"version": 2, "title": "Changed"}, format="json")
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.title == "Keep"
@@ -122,6 +123,17 @@ def test_an_illegal_status_jump_or_unknown_status_is_a_400(api, pm, product, mak
     assert response.status_code == 400 and "status" in response.json()
     item.refresh_from_db()
     assert (item.status, item.version) == ("new", 1)
+
+
+def test_a_status_only_edit_and_a_fields_only_edit_each_bump_the_version_once(api, pm, product, make_item):
+    item = make_item(title="Before")
+    client = api.as_user(pm)
+    url = f"{BASE}/items/{item.number}/"
+    assert client.patch(url, {"version": 1, "status": "dropped"}, format="json").json()["version"] == 2
+    assert client.patch(url, {"version": 2, "title": "After"}, format="json").json()["version"] == 3
+    assert client.patch(url, {"version": 3, "title": "Again", "status": "new"}, format="json").json()["version"] == 4
+    stale = client.patch(url, {"version": 3, "title": "Stale"}, format="json")
+    assert stale.status_code == 409
 
 
 def test_a_combined_edit_is_all_or_nothing(api, pm, product, make_item):
