@@ -4,9 +4,12 @@ the caller's access check (apps.requests.access) and enforce the business
 rules: workflow, versions, limits, and who is told or moved by a change."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
@@ -94,7 +97,8 @@ def request_submit(
     _lock_product(product)
     stakeholder_request.number = _next_number(product)
     stakeholder_request.save()
-    _store_uploads(stakeholder_request, accepted, actor)
+    with _files_removed_on_failure() as written:
+        _store_uploads(stakeholder_request, accepted, actor, written)
     return stakeholder_request
 
 
@@ -105,7 +109,8 @@ def attachments_add(*, actor: User, stakeholder_request: StakeholderRequest, fil
         raise ValidationError({"attachments": "Choose at least one file."})
     stakeholder_request = StakeholderRequest.objects.select_for_update().get(pk=stakeholder_request.pk)
     accepted = _accepted_uploads(files, already=stakeholder_request.attachments.count())
-    return _store_uploads(stakeholder_request, accepted, actor)
+    with _files_removed_on_failure() as written:
+        return _store_uploads(stakeholder_request, accepted, actor, written)
 
 
 def _throttle_submissions(actor: User) -> None:
@@ -131,7 +136,24 @@ def _accepted_uploads(files, *, already: int):
     return [(upload, *uploads.accepted_type(upload)) for upload in files]
 
 
-def _store_uploads(stakeholder_request: StakeholderRequest, accepted, actor: User) -> list[Attachment]:
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[str]]:
+    """Files are written to storage before the transaction commits: if the
+    submission fails after that (a later file or row refused, a database
+    error), the rows roll back and the files written so far are deleted, so
+    no upload of a failed submission stays on disk."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _store_uploads(
+    stakeholder_request: StakeholderRequest, accepted, actor: User, written: list[str]
+) -> list[Attachment]:
     stored = []
     for upload, extension, file_type in accepted:
         attachment = Attachment(
@@ -144,6 +166,8 @@ def _store_uploads(stakeholder_request: StakeholderRequest, accepted, actor: Use
             uploaded_by=actor,
         )
         attachment.file.save(upload.name, upload, save=False)
+        written.append(attachment.file.name)
+        attachment.full_clean(exclude=["request", "uploaded_by", "file"])
         attachment.save()
         stored.append(attachment)
     return stored

@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.requests import conf
@@ -157,3 +158,24 @@ def test_a_long_text_file_with_a_character_cut_at_the_sniffing_boundary_is_accep
     content = b"a" * (SNIFF_BYTES - 1) + "é".encode() + b"\n"
     response = submit_page(browser_client.as_user(stakeholder), product, upload("long.csv", content))
     assert response.status_code == 302
+
+
+def test_files_of_a_submission_that_fails_after_they_were_written_are_removed(
+    browser_client, stakeholder, product, media_root, monkeypatch
+):
+    """Issue 16: the first file was written to disk, the second was refused
+    (here: its row), the submission rolled back, and the first file stayed."""
+    original_save = Attachment.save
+    calls = []
+
+    def second_fails(self, *args, **kwargs):
+        calls.append(self)
+        if len(calls) == 2:
+            raise ValidationError({"attachments": "Refused."})
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Attachment, "save", second_fails)
+    response = submit_page(browser_client.as_user(stakeholder), product, upload("a.png", PNG), upload("b.pdf", PDF))
+    assert response.status_code == 400
+    assert not StakeholderRequest.objects.exists() and not Attachment.objects.exists()
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
