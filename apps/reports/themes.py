@@ -31,23 +31,32 @@ class Theme:
 
 
 def themes_of(text: str) -> list[str]:
+    """Every theme the text touches, the one it is counted under first."""
     words = _WORD.findall(text.lower())
-    found = [name for name, stems in THEMES.items() if any(w.startswith(stems) for w in words)]
+    hits = {name: sum(w.startswith(stems) for w in words) for name, stems in THEMES.items()}
+    found = sorted((name for name, count in hits.items() if count), key=lambda name: -hits[name])
     return found or [OTHER]
 
 
+def theme_of(text: str) -> str:
+    """The one theme an answer counts for: the one most of its words point to
+    (the first in THEMES on a tie)."""
+    return themes_of(text)[0]
+
+
 def group_into_themes(answers: list[str]) -> list[Theme]:
-    """Themes by how often they come up (an answer may count for several),
-    each with a few example quotes; empty answers are skipped."""
+    """Themes by how often they come up, each with a few example quotes. Each
+    answer counts once, under its main theme (`theme_of`), so the counts add
+    up to the number of answers; empty answers are skipped."""
     grouped: dict[str, Theme] = {}
     for answer in answers:
         answer = answer.strip()
         if not answer:
             continue
-        for name in themes_of(answer):
-            theme = grouped.setdefault(name, Theme(name=name, count=0, quotes=[]))
-            theme.count += 1
-            if len(theme.quotes) < QUOTES_PER_THEME:
-                theme.quotes.append(answer)
+        name = theme_of(answer)
+        theme = grouped.setdefault(name, Theme(name=name, count=0, quotes=[]))
+        theme.count += 1
+        if len(theme.quotes) < QUOTES_PER_THEME:
+            theme.quotes.append(answer)
     # "Other" last whatever its count: it is what the keywords did not recognise.
     return sorted(grouped.values(), key=lambda t: (t.name == OTHER, -t.count, t.name))

@@ -147,6 +147,15 @@ def test_free_text_is_grouped_into_themes_with_counts_and_quotes():
             "Lovely people",
         ]
     )
-    assert [(t.name, t.count) for t in themes] == [("Documentation", 5), ("Stability", 2), (OTHER, 1)]
+    # "More docs and fewer outages" counts once, under Documentation (issue 16: it was counted under Stability too).
+    assert [(t.name, t.count) for t in themes] == [("Documentation", 5), ("Stability", 1), (OTHER, 1)]
     assert themes[0].quotes == ["The docs are outdated", "Documentation lacks examples", "More docs and fewer outages"]
     assert themes_of("Slow dashboards") == ["Speed", "Features"]
+
+
+def test_each_answer_counts_once_so_theme_counts_add_up_to_the_answers():
+    answers = ["Slow dashboards", "The docs are slow and the docs are wrong", "Crashes, slow, broken export", "Fine"]
+    themes = group_into_themes(answers)
+    assert sum(t.count for t in themes) == len(answers)
+    assert {t.name: t.count for t in themes} == {"Speed": 1, "Documentation": 1, "Stability": 1, OTHER: 1}
+    assert sum(len(t.quotes) for t in themes) == len(answers)
