@@ -33,7 +33,9 @@ MIN_FINISHED_ITEMS = 10
 BLOCK = 32
 MAX_PERIODS = 260
 # Ranged items are sampled this many at a time, so memory stays flat in the item count.
-ITEM_CHUNK = 25
+ITEM_CHUNK = 50
+# Points of each item's inverse distribution function that draws are taken from.
+QUANTILES = 1024
 HISTOGRAM_BINS = 24
 PERCENTILES = (50, 85, 95)
 
@@ -83,21 +85,35 @@ def not_enough_history(*, closed_sprints: int, finished_items: int) -> str | Non
 
 
 def sample_work(work: Work, runs: int, rng: np.random.Generator) -> np.ndarray:
-    """The total remaining work of each run. Items are drawn one after another
-    (all runs of an item together), so an added item leaves the draws of the
-    others as they were."""
+    """The total remaining work of each run. Each ranged item is drawn from its
+    triangular distribution through a table of its inverse distribution
+    function at QUANTILES evenly spaced points (a draw is a table look-up, which
+    keeps 10,000 runs over hundreds of items within milliseconds). Items are
+    drawn one after another (all runs of an item together), so an added item
+    leaves the draws of the others as they were."""
     total = np.full(runs, float(work.fixed))
+    if work.low.size == 0:
+        return total
+    table = inverse_triangular(work.low, work.likely, work.high)
     for start in range(0, work.low.size, ITEM_CHUNK):
-        low = work.low[start : start + ITEM_CHUNK, None]
-        likely = work.likely[start : start + ITEM_CHUNK, None]
-        high = work.high[start : start + ITEM_CHUNK, None]
-        width = high - low
-        split = np.divide(likely - low, width, out=np.full_like(width, 0.5), where=width > 0)
-        u = rng.random((low.shape[0], runs))
-        below = low + np.sqrt(u * width * (likely - low))
-        above = high - np.sqrt((1.0 - u) * width * (high - likely))
-        total += np.where(u < split, below, above).sum(axis=0)
+        rows = table[start : start + ITEM_CHUNK]
+        # Small integers keep the look-ups cheap (ITEM_CHUNK * QUANTILES fits in 16 bits).
+        picks = rng.integers(0, QUANTILES, size=(rows.shape[0], runs), dtype=np.uint16)
+        picks += (np.arange(rows.shape[0], dtype=np.uint16) * QUANTILES)[:, None]
+        total += rows.ravel()[picks].sum(axis=0)
     return total
+
+
+def inverse_triangular(low: np.ndarray, likely: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per item, the values of its triangular distribution at the quantiles
+    (k + 0.5) / QUANTILES: shape (items, QUANTILES)."""
+    u = (np.arange(QUANTILES) + 0.5) / QUANTILES
+    low, likely, high = low[:, None], likely[:, None], high[:, None]
+    width = high - low
+    split = np.divide(likely - low, width, out=np.full_like(width, 0.5), where=width > 0)
+    below = low + np.sqrt(u * width * (likely - low))
+    above = high - np.sqrt((1.0 - u) * width * (high - likely))
+    return np.where(u < split, below, above)
 
 
 def simulate_days(throughput: Throughput, work: Work, *, runs: int = RUNS, seed: int = 0) -> np.ndarray:
@@ -112,22 +128,24 @@ def simulate_days(throughput: Throughput, work: Work, *, runs: int = RUNS, seed:
     total = sample_work(work, runs, work_rng)
 
     periods = np.where(total <= 0, 0.0, np.inf)
-    finished = total <= 0
-    done = np.zeros(runs)
-    rows = np.arange(runs)
+    left = np.flatnonzero(total > 0)  # runs whose work is not done yet
+    done = np.zeros(runs)  # work each run got through in the blocks so far
     offset = 0
-    while not finished.all() and offset < MAX_PERIODS:
-        draws = history[flow_rng.integers(0, size, size=(runs, BLOCK))] * scale[:, None]
-        reached_by = done[:, None] + np.cumsum(draws, axis=1)
-        reached = reached_by >= total[:, None]
-        hit = reached.any(axis=1) & ~finished
-        first = reached.argmax(axis=1)
-        before = np.where(first > 0, reached_by[rows, np.maximum(first - 1, 0)], done)
-        step = draws[rows, first]
-        part = np.divide(total - before, step, out=np.zeros(runs), where=step > 0)
-        periods[hit] = offset + first[hit] + part[hit]
-        finished |= hit
-        done = reached_by[:, -1]
+    while left.size and offset < MAX_PERIODS:
+        # Drawn for every run, finished or not, so that each run's stream is the same whatever the others need.
+        picks = flow_rng.integers(0, size, size=(runs, BLOCK), dtype=np.int32)[left]
+        draws = history[picks] * scale[left, None]
+        reached_by = np.cumsum(draws, axis=1)
+        reached_by += done[left, None]
+        # Draws are never negative, so the periods still short of the work come first.
+        first = np.count_nonzero(reached_by < total[left, None], axis=1)
+        hit = first < BLOCK
+        rows, at = np.flatnonzero(hit), first[hit]
+        runs_hit = left[hit]
+        before = np.where(at > 0, reached_by[rows, np.maximum(at - 1, 0)], done[runs_hit])
+        periods[runs_hit] = offset + at + (total[runs_hit] - before) / draws[rows, at]
+        done[left] = reached_by[:, -1]
+        left = left[~hit]
         offset += BLOCK
     return periods * throughput.period_days
 

@@ -28,6 +28,7 @@ DEMO_MODULES: list[str] = [
     "apps.requests.demo",
     "apps.sprints.demo",
     "apps.hypotheses.demo",
+    "apps.roadmap.demo",
 ]
 
 
