@@ -141,6 +141,9 @@ def board(items: QuerySet[RoadmapItem], *, with_work: bool) -> dict[str, list[Ro
     for item in rows:
         item.progress = progress_of(work.get(item.pk, []))  # type: ignore[attr-defined]
         columns[item.horizon].append(item)
+    for column in columns.values():  # neighbours, for the keyboard's move up / down buttons
+        for above, below in zip(column, column[1:], strict=False):
+            below.above_id, above.below_id = above.pk, below.pk  # type: ignore[attr-defined]
     return columns
 
 
@@ -155,14 +158,25 @@ class Column:
     label: str
     is_current: bool
 
+    def at(self, day: datetime.date) -> int:
+        """Where `day` falls in the column, in percent of its width (for the bar ends and today's line)."""
+        return round(100 * ((day - self.start).days + 0.5) / ((self.end - self.start).days + 1))
+
+
+@dataclass(frozen=True)
+class Cell:
+    shape: str  # "bar", "start", "end", "single" or "" outside the bar
+    left: int = 0  # percent of the cell left empty before the bar
+    right: int = 0  # percent after it
+    today: int | None = None  # percent where today's line runs, in the current column
+
 
 @dataclass(frozen=True)
 class Bar:
     item: RoadmapItem
     start: datetime.date | None
     end: datetime.date | None
-    # Per column: "bar", "start", "end", "single" or "" (for the table cells).
-    cells: list[str]
+    cells: list[Cell]
     milestones: list[list[Milestone]]
 
 
@@ -197,13 +211,21 @@ def timeline(
     for item, (start, end) in zip(items, spans, strict=True):
         cells = []
         for column in columns:
+            today_at = column.at(today) if column.is_current else None
             if start is None or end is None or start > column.end or end < column.start:
-                cells.append("")
+                cells.append(Cell("", today=today_at))
                 continue
             first_cell = start >= column.start
             last_cell = end <= column.end
             shape = "start" if first_cell else "end" if last_cell else "bar"
-            cells.append("single" if first_cell and last_cell else shape)
+            cells.append(
+                Cell(
+                    "single" if first_cell and last_cell else shape,
+                    left=column.at(start) if first_cell else 0,
+                    right=100 - column.at(end) if last_cell else 0,
+                    today=today_at,
+                )
+            )
         marks = [[m for m in by_item[item.pk] if column.start <= m.date <= column.end] for column in columns]
         bars.append(Bar(item, start, end, cells, marks))
     all_marks = [[m for m in milestone_list if column.start <= m.date <= column.end] for column in columns]

@@ -201,3 +201,36 @@ def test_query_counts_do_not_grow_with_items(
     _many(make_roadmap_item, product, 12)
     with django_assert_num_queries(expected):
         get()
+
+
+def test_keyboard_buttons_move_up_and_down(browser_client, pm, product, make_roadmap_item):
+    a, b, c = (make_roadmap_item(name, horizon=Horizon.NOW) for name in "abc")
+    client = browser_client.as_user(pm)
+    board = client.get(url("board")).content.decode()
+    assert "Move “a” up" not in board and "Move “c” down" not in board and "Move “b” up" in board
+    client.post(url("item-move", c.pk), {"before": b.pk})
+    client.post(url("item-move", a.pk), {"after": b.pk})
+    titles = RoadmapItem.objects.filter(horizon=Horizon.NOW).order_by("rank").values_list("title", flat=True)
+    assert list(titles) == ["c", "b", "a"]
+
+
+def test_the_timeline_draws_bars_within_months_and_today(browser_client, pm, make_roadmap_item):
+    make_roadmap_item("Dated", start_date=datetime.date(2026, 1, 16), target_date=datetime.date(2026, 3, 15))
+    body = browser_client.as_user(pm).get(url("timeline") + "?scale=months").content.decode()
+    assert "Jan 2026" in body and "Mar 2026" in body
+    assert 'class="cell start"' in body and 'class="cell end"' in body and "today-line" in body
+    assert browser_client.get(url("timeline") + "?scale=quarters").status_code == 200
+
+
+def test_a_stale_milestone_edit_answers_409(browser_client, pm, product):
+    from apps.roadmap import services
+
+    milestone = services.milestone_create(actor=pm, product=product, title="Shadow", date=datetime.date(2026, 6, 1))
+    client = browser_client.as_user(pm)
+    form = {"title": "Shadow traffic", "date": "2026-06-01", "version": 1}
+    assert client.post(url("milestone-edit", milestone.pk), form).status_code == 302
+    stale = client.post(url("milestone-edit", milestone.pk), {**form, "title": "Again"})
+    assert stale.status_code == 409 and "changed by someone else" in stale.content.decode()
+    assert Milestone.objects.get(pk=milestone.pk).title == "Shadow traffic"
+    bad = client.post(url("milestone-edit", milestone.pk), {**form, "version": 2, "date": "2026-13-01"})
+    assert bad.status_code == 400
