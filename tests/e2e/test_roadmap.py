@@ -48,7 +48,10 @@ def test_pm_moves_an_item_from_next_to_now_and_reads_its_forecast(sign_in, pm, p
     page.goto("/p/recommender/roadmap/")
     now, next_ = page.get_by_role("list", name="Now", exact=True), page.get_by_role("list", name="Next", exact=True)
     expect(next_).to_contain_text("Session-based ranking")
-    drag(page, next_.locator("li", has_text="Session-based ranking"), now)
+    # The card moves at once in the browser; the server's answer comes after.
+    with page.expect_response(lambda response: "/move/" in response.url) as answer:
+        drag(page, next_.locator("li", has_text="Session-based ranking"), now)
+    assert answer.value.status == 204
     expect(now).to_contain_text("Session-based ranking")
     expect(next_).not_to_contain_text("Session-based ranking")
     expect(now.locator("li[data-item]")).to_have_count(2)
