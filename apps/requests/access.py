@@ -121,6 +121,15 @@ def access_request(user, product: Product, number, action: Action = Action.VIEW_
     return stakeholder_request
 
 
+def access_own_request(user, product: Product, number) -> StakeholderRequest:
+    """A request its requester edits or withdraws: 404 as for reading, 403 for
+    anyone but the person who raised it (the team changes a request by triage)."""
+    stakeholder_request = access_request(user, product, number, Action.SUBMIT_REQUEST)
+    if stakeholder_request.requester_id != user.pk:
+        raise PermissionDenied("Only the person who raised this request can edit or withdraw it.")
+    return stakeholder_request
+
+
 def access_comments(user, product: Product, number, *, internal: bool = False) -> StakeholderRequest:
     """The request whose thread the user reads or writes in. Internal notes are
     the team's: anyone else who may read the request gets 403 for them."""

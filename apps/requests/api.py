@@ -5,7 +5,7 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -26,12 +26,14 @@ from apps.requests.serializers import (
     InboxRequestSerializer,
     MergeSerializer,
     NotificationPreferenceSerializer,
+    RequestEditSerializer,
     RequestSerializer,
     RequestSubmitSerializer,
     SimilarQuerySerializer,
     SnoozeSerializer,
     TeamRequestSerializer,
     TriageSettingsSerializer,
+    WithdrawSerializer,
 )
 
 DECISION_SERIALIZERS = {
@@ -65,6 +67,8 @@ class RequestViewSet(ListWithDeliveriesMixin, ProductScopedMixin, viewsets.ReadO
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     required = {
         "create": Action.SUBMIT_REQUEST,
+        "partial_update": Action.SUBMIT_REQUEST,
+        "withdraw": Action.SUBMIT_REQUEST,
         **dict.fromkeys(DECISION_SERIALIZERS, Action.TRIAGE_REQUESTS),
     }
 
@@ -101,6 +105,38 @@ class RequestViewSet(ListWithDeliveriesMixin, ProductScopedMixin, viewsets.ReadO
         except services.SubmissionRateLimited as exc:
             raise Throttled(wait=exc.retry_after.total_seconds(), detail=str(exc)) from exc
         return self._answer(stakeholder_request, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RequestEditSerializer, responses=RequestSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """The requester corrects their request while it waits for a decision; send the version you edited."""
+        stakeholder_request = access.access_own_request(request.user, self.product, self.kwargs[self.lookup_field])
+        serializer = RequestEditSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        if "version" not in changes:
+            raise ValidationError({"version": ["Send the version you edited, so a newer change is not overwritten."]})
+        services.request_edit(
+            actor=request.user,
+            stakeholder_request=stakeholder_request,
+            expected_version=changes.pop("version"),
+            **changes,
+        )
+        return self._answer(stakeholder_request)
+
+    @extend_schema(request=WithdrawSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, product_slug, number):
+        """The requester withdraws their request before it is decided; watchers are told."""
+        stakeholder_request = access.access_own_request(request.user, self.product, number)
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.request_withdraw(
+            actor=request.user,
+            stakeholder_request=stakeholder_request,
+            expected_version=serializer.validated_data["version"],
+            reason=serializer.validated_data["reason"],
+        )
+        return self._answer(stakeholder_request)
 
     @extend_schema(parameters=[SimilarQuerySerializer], responses=RequestSerializer(many=True))
     @action(detail=False, filterset_class=None, pagination_class=None)

@@ -43,6 +43,22 @@ class SubmitForm(forms.ModelForm):
         }
 
 
+class EditForm(forms.ModelForm):
+    """The requester's correction of what they submitted, before a decision."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta(SubmitForm.Meta):
+        fields = SUBMITTED_FIELDS
+
+
+class WithdrawForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="Told to the watchers."
+    )
+
+
 class AttachmentsForm(forms.Form):
     attachments = MultipleFileField(help_text=f"Accepted: {attachments.allowed_extensions()}.")
 

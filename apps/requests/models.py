@@ -53,6 +53,7 @@ class StakeholderRequest(models.Model):
         DECLINED = "declined", "Declined"
         DUPLICATE = "duplicate", "Duplicate"
         DELIVERED = "delivered", "Delivered"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Urgency(models.TextChoices):
         LOW = "low", "Low: whenever there is room"

@@ -86,4 +86,5 @@ def headline(event: RequestEvent) -> str:
         "declined": "was declined",
         "duplicate": "was merged into another request",
         "delivered": "was delivered",
+        "withdrawn": "was withdrawn by its requester",
     }[event.new_status]

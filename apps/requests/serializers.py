@@ -132,6 +132,21 @@ class RequestSubmitSerializer(serializers.ModelSerializer):
         fields = [*SUBMITTED_FIELDS, "attachments"]
 
 
+class RequestEditSerializer(serializers.ModelSerializer):
+    """The requester's correction before a decision: the fields it changes and the version it was based on."""
+
+    version = serializers.IntegerField(help_text="The version you edited (required); a newer one answers 409.")
+
+    class Meta:
+        model = StakeholderRequest
+        fields = [*SUBMITTED_FIELDS, "version"]
+
+
+class WithdrawSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you saw (required); a newer one answers 409.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Told to the watchers.")
+
+
 class DecisionSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         help_text="The version you decided on (required); a newer one answers 409 and nothing changes."

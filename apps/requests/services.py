@@ -24,6 +24,7 @@ from apps.requests import access, conf, workflow
 from apps.requests import attachments as uploads
 from apps.requests.delivery import ExpectedDelivery, expected_deliveries
 from apps.requests.models import (
+    SUBMITTED_FIELDS,
     Attachment,
     Comment,
     Notification,
@@ -173,6 +174,52 @@ def _store_uploads(
     return stored
 
 
+# --- The requester's own changes before a decision ----------------------------
+
+
+@transaction.atomic
+def request_edit(
+    *, actor: User, stakeholder_request: StakeholderRequest, expected_version: int, **changes
+) -> StakeholderRequest:
+    """The requester corrects what they submitted, while the request waits for
+    a decision (new, or more information asked); a stale edit is refused."""
+    unknown = set(changes) - set(SUBMITTED_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    current = _lock_current(stakeholder_request, expected_version)
+    if not current.is_open:
+        raise ValidationError(
+            f"{current.reference} is {current.get_status_display().lower()}; "
+            "a request can be edited only until it is decided."
+        )
+    before = {field: getattr(current, field) for field in changes}
+    for field, value in changes.items():
+        setattr(current, field, value.strip() if isinstance(value, str) else value)
+    new_date = current.needed_by if "needed_by" in changes and current.needed_by != before["needed_by"] else None
+    if new_date is not None and new_date < timezone.localdate():
+        raise ValidationError({"needed_by": "The needed-by date is in the past."})
+    current.full_clean(exclude=["number", "product", "requester", "backlog_item", "duplicate_of"])
+    changed = [field for field in changes if getattr(current, field) != before[field]]
+    if not changed:
+        return current
+    current.version += 1
+    current.save(update_fields=[*changed, "version", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def request_withdraw(
+    *, actor: User, stakeholder_request: StakeholderRequest, expected_version: int, reason: str = ""
+) -> StakeholderRequest:
+    """The requester takes the request back before it is decided; the watchers are told."""
+    current = _lock_current(stakeholder_request, expected_version)
+    _check_move(current, Status.WITHDRAWN)
+    current.snoozed_until = None
+    current.decision_note = ""
+    _move(current, Status.WITHDRAWN, actor=actor, note=(reason or "").strip() or "Withdrawn by the requester.")
+    return current
+
+
 # --- The public thread, team notes, votes and watching ------------------------
 
 
@@ -298,6 +345,8 @@ def request_merge(
         raise ValidationError({"into": "Merge into a request of the same product."})
     current = _lock_current(stakeholder_request, expected_version)
     kept = StakeholderRequest.objects.select_for_update().select_related("product").get(pk=into.pk)
+    if kept.status == Status.WITHDRAWN:
+        raise ValidationError({"into": f"{kept.reference} was withdrawn by its requester; merge into an open request."})
     if kept.status == Status.DUPLICATE:
         raise ValidationError(
             {"into": f"{kept.reference} is itself a duplicate; merge into the request it was kept as."}

@@ -24,11 +24,13 @@ from apps.requests.filters import InboxFilter, RequestFilter
 from apps.requests.forms import (
     AttachmentsForm,
     CommentForm,
+    EditForm,
     NotificationPreferenceForm,
     SubmitForm,
     TriageSettingsForm,
+    WithdrawForm,
 )
-from apps.requests.models import TriageSettings
+from apps.requests.models import SUBMITTED_FIELDS, TriageSettings
 
 PAGE_SIZE = 50
 
@@ -108,6 +110,66 @@ def request_detail(request, product_slug, number):
     product = get_product(request.user, product_slug, Action.VIEW_REQUESTS)
     stakeholder_request = access.access_request(request.user, product, number)
     return TemplateResponse(request, "requests/request_detail.html", _detail_context(request, stakeholder_request))
+
+
+@login_required
+def request_edit(request, product_slug, number):
+    """The requester corrects their request while it waits for a decision."""
+    product = get_product(request.user, product_slug, Action.SUBMIT_REQUEST)
+    stakeholder_request = access.access_own_request(request.user, product, number)
+    form = EditForm(posted(request), instance=stakeholder_request, initial={"version": stakeholder_request.version})
+    if form.is_bound and form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in SUBMITTED_FIELDS}
+        with errors_on(form):
+            services.request_edit(
+                actor=request.user,
+                stakeholder_request=stakeholder_request,
+                expected_version=form.cleaned_data["version"],
+                **changes,
+            )
+            messages.success(request, f"{stakeholder_request.reference} is saved.")
+            return redirect(stakeholder_request)
+    return TemplateResponse(
+        request,
+        "requests/request_edit.html",
+        {
+            "product": product,
+            "stakeholder_request": stakeholder_request,
+            "form": form,
+            "withdraw_form": WithdrawForm(initial={"version": stakeholder_request.version}),
+        },
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_POST
+def request_withdraw(request, product_slug, number):
+    """The requester withdraws their request before it is decided; watchers are told."""
+    product = get_product(request.user, product_slug, Action.SUBMIT_REQUEST)
+    stakeholder_request = access.access_own_request(request.user, product, number)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        with errors_on(form):
+            services.request_withdraw(
+                actor=request.user,
+                stakeholder_request=stakeholder_request,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, f"{stakeholder_request.reference} is withdrawn; its watchers are told.")
+            return redirect(stakeholder_request)
+    return TemplateResponse(
+        request,
+        "requests/request_edit.html",
+        {
+            "product": product,
+            "stakeholder_request": stakeholder_request,
+            "form": EditForm(instance=stakeholder_request, initial={"version": stakeholder_request.version}),
+            "withdraw_form": form,
+        },
+        status=form_status(form),
+    )
 
 
 @login_required
