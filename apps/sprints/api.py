@@ -29,11 +29,11 @@ from apps.sprints.serializers import (
     SprintItemUpdateSerializer,
     SprintReviewSerializer,
     SprintSerializer,
+    SprintStartSerializer,
     StageCloseSerializer,
     StageSerializer,
     StageUpdateSerializer,
     VelocitySerializer,
-    VersionSerializer,
 )
 
 VIEW, WORK, PLAN = Action.VIEW_SPRINTS, Action.WORK_SPRINT, Action.PLAN_SPRINTS
@@ -87,11 +87,16 @@ class SprintViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.RetrieveMo
         sprint = services.sprint_update(actor=request.user, sprint=self.get_object(), expected_version=version, **data)
         return Response(_sprint(sprint))
 
-    @extend_schema(request=VersionSerializer, responses=SprintSerializer)
+    @extend_schema(request=SprintStartSerializer, responses=SprintSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, *args, **kwargs):
-        data = _valid(VersionSerializer, request.data)
-        sprint = services.sprint_start(actor=request.user, sprint=self.get_object(), expected_version=data["version"])
+        data = _valid(SprintStartSerializer, request.data)
+        sprint = services.sprint_start(
+            actor=request.user,
+            sprint=self.get_object(),
+            expected_version=data["version"],
+            move_dates_to_today=data["move_dates_to_today"],
+        )
         return Response(_sprint(sprint))
 
     @extend_schema(

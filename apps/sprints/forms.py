@@ -5,7 +5,7 @@ from django import forms
 from apps.accounts.models import User
 from apps.backlog.models import BacklogItem
 from apps.sprints.models import Sprint
-from apps.sprints.services import CARRY_OVER, CloseDecision
+from apps.sprints.services import CARRY_OVER, CloseDecision, StageLeftover
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -126,6 +126,33 @@ class StageCloseForm(forms.Form):
         label="Reason to close with unmet criteria",
         help_text="Needed only when some exit criteria are not ticked.",
     )
+    unfinished = forms.ChoiceField(
+        required=False,
+        widget=forms.RadioSelect,
+        label="Unfinished items of this stage",
+        choices=StageLeftover.choices,
+    )
+
+    def __init__(self, *args, leftovers: int = 0, next_stage: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not leftovers:
+            del self.fields["unfinished"]
+            return
+        field = self.fields["unfinished"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 -- for the type checker
+        field.label = f"{leftovers} unfinished item{'s' if leftovers != 1 else ''} in this stage"
+        field.choices = [
+            (value, f"Move them to {next_stage}" if value == StageLeftover.NEXT_STAGE else label)
+            for value, label in StageLeftover.choices
+            if next_stage or value != StageLeftover.NEXT_STAGE
+        ]
+
+
+class StartForm(forms.Form):
+    """Starting a sprint whose planned first day is still ahead: move its dates to today, or keep them."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    dates = forms.ChoiceField(required=False, choices=[("move", "Move the dates to today"), ("keep", "Keep the dates")])
 
 
 class CriterionForm(forms.Form):

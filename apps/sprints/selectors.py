@@ -131,10 +131,27 @@ def sprint_figures(sprint: Sprint) -> metrics.Figures:
             dropped=metrics.points_of(sprint.dropped_points),
         )
     rows = SprintItem.objects.filter(sprint=sprint).values_list("points", "committed", "outcome", "item__status")
+    # Before the start everything in the sprint is the plan, carried-over work included:
+    # nothing can have been added "mid-sprint" yet.
+    planned = sprint.status == Sprint.Status.PLANNED
     return metrics.figures_of(
-        metrics.EntryFacts(points=points, committed=committed, outcome=outcome, done=status == BacklogItem.Status.DONE)
+        metrics.EntryFacts(
+            points=points, committed=committed or planned, outcome=outcome, done=status == BacklogItem.Status.DONE
+        )
         for points, committed, outcome, status in rows
     )
+
+
+def days_left(sprint: Sprint, today: datetime.date | None = None) -> int:
+    """Days of the sprint's planned dates still ahead (0 once its last day has come)."""
+    today = today or timezone.localdate()
+    return max((sprint.end_date - today).days, 0)
+
+
+def days_until_start(sprint: Sprint, today: datetime.date | None = None) -> int:
+    """Days until the sprint's planned first day (0 when it is today or past)."""
+    today = today or timezone.localdate()
+    return max((sprint.start_date - today).days, 0)
 
 
 def sprint_burndown(sprint: Sprint) -> dict:

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from apps.backlog.models import BacklogItem
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage
-from apps.sprints.services import CloseDecision
+from apps.sprints.services import CloseDecision, StageLeftover
 
 
 class SprintSerializer(serializers.ModelSerializer):
@@ -62,6 +62,14 @@ class FiguresSerializer(serializers.Serializer):
 
 class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version you saw; a newer one answers 409.")
+
+
+class SprintStartSerializer(VersionSerializer):
+    move_dates_to_today = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="For a sprint planned to start later: move its dates to start today, keeping its length.",
+    )
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -200,4 +208,12 @@ class StageUpdateSerializer(VersionSerializer):
 class StageCloseSerializer(serializers.Serializer):
     override_reason = serializers.CharField(
         allow_blank=True, required=False, default="", help_text="Needed when some exit criteria are not met."
+    )
+    unfinished = serializers.ChoiceField(
+        choices=StageLeftover.choices,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Needed when items of the stage are unfinished: next_stage, sprint (decide at the sprint's close) "
+        "or backlog.",
     )

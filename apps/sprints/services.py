@@ -150,12 +150,25 @@ def sprint_set_capacity(
 
 
 @transaction.atomic
-def sprint_start(*, actor: User, sprint: Sprint, expected_version: int | None = None) -> Sprint:
-    """Start the sprint: what is in it now is what the team committed to."""
+def sprint_start(
+    *, actor: User, sprint: Sprint, expected_version: int | None = None, move_dates_to_today: bool = False
+) -> Sprint:
+    """Start the sprint: what is in it now is what the team committed to.
+
+    A sprint planned to start later may start early; with `move_dates_to_today`
+    its dates move to start today, keeping its length (and its stages' proportions)."""
     _lock_product(sprint.product)
     sprint = _lock_sprint(sprint, expected_version)
     if sprint.status != Status.PLANNED:
         raise ValidationError(f"{sprint.name} is already {sprint.get_status_display().lower()}.")
+    today = timezone.localdate()
+    if move_dates_to_today and sprint.start_date > today:
+        shift = sprint.start_date - today
+        sprint.start_date, sprint.end_date = today, sprint.end_date - shift
+        _validate_sprint(sprint)
+        sprint.save(update_fields=["start_date", "end_date"])
+        if sprint.is_staged:
+            _shift_stages(sprint, shift)
     if not _parallel_allowed(sprint.product):
         running = Sprint.objects.filter(product_id=sprint.product_id, status=Status.ACTIVE).first()
         if running is not None:
@@ -453,9 +466,20 @@ def stage_update(
     return stage
 
 
+class StageLeftover(TextChoices):
+    """What becomes of a stage's unfinished items when it closes."""
+
+    NEXT_STAGE = "next_stage", "Move them to the next stage"
+    SPRINT = "sprint", "Keep them in the sprint (decide when the sprint closes)"
+    BACKLOG = "backlog", "Return them to the backlog"
+
+
 @transaction.atomic
-def stage_close(*, actor: User, stage: SprintStage, override_reason: str = "") -> SprintStage:
-    """Close a stage once its exit criteria are met, or with a reason for closing anyway."""
+def stage_close(*, actor: User, stage: SprintStage, override_reason: str = "", unfinished: str = "") -> SprintStage:
+    """Close a stage once its exit criteria are met, or with a reason for closing anyway.
+
+    Unfinished items of the stage need a decision (`unfinished`, a StageLeftover):
+    on to the next open stage, kept in the sprint for its close, or back to the backlog."""
     sprint = _lock_sprint(stage.sprint, None)
     stage = SprintStage.objects.select_for_update().get(pk=stage.pk)
     if sprint.status != Status.ACTIVE:
@@ -476,13 +500,54 @@ def stage_close(*, actor: User, stage: SprintStage, override_reason: str = "") -
                 "Tick them, or give a reason to close the stage anyway."
             }
         )
+    # The stage's burndown is frozen as it stood, before its leftovers move on.
     stage.burndown = selectors.stage_burndown(stage)
+    _settle_leftovers(actor=actor, sprint=sprint, stage=stage, decision=unfinished)
     stage.closed_at = timezone.now()
     stage.closed_by = actor
     stage.override_reason = override_reason if unmet else ""
     stage.version += 1
     stage.save(update_fields=["burndown", "closed_at", "closed_by", "override_reason", "version"])
     return stage
+
+
+def _settle_leftovers(*, actor: User, sprint: Sprint, stage: SprintStage, decision: str) -> None:
+    entries = SprintItem.objects.filter(stage=stage, outcome=Outcome.OPEN).select_related("item")
+    leftovers = [entry for entry in entries if entry.is_unfinished]
+    if not leftovers:
+        return
+    later = (
+        SprintStage.objects.filter(sprint=sprint, position__gt=stage.position, closed_at__isnull=True)
+        .order_by("position")
+        .first()
+    )
+    count = f"{len(leftovers)} item{'s' if len(leftovers) != 1 else ''} of {stage.name}"
+    if not decision:
+        where = f"move them to {later.name}, keep" if later else "keep"
+        raise ValidationError(
+            {
+                "unfinished": f"{count} {'is' if len(leftovers) == 1 else 'are'} not finished "
+                f"({_numbers(entry.item for entry in leftovers)}): {where} them in the sprint, "
+                "or return them to the backlog?"
+            }
+        )
+    if decision not in StageLeftover.values:
+        raise ValidationError({"unfinished": f"Choose one of: {', '.join(StageLeftover.values)}."})
+    if decision == StageLeftover.NEXT_STAGE:
+        if later is None:
+            raise ValidationError(
+                {"unfinished": f"{stage.name} is the last stage: keep the items in the sprint or return them."}
+            )
+        SprintItem.objects.filter(pk__in=[entry.pk for entry in leftovers]).update(stage=later)
+    elif decision == StageLeftover.BACKLOG:
+        now = timezone.now()
+        SprintItem.objects.filter(pk__in=[entry.pk for entry in leftovers]).update(outcome=Outcome.REMOVED)
+        ScopeEvent.objects.bulk_create(
+            ScopeEvent(
+                sprint=sprint, sprint_item=entry, kind=ScopeEvent.Kind.REMOVED, points=entry.points, happened_at=now
+            )
+            for entry in leftovers
+        )
 
 
 @transaction.atomic
@@ -602,6 +667,15 @@ def _fit_stages(sprint: Sprint) -> None:
         stage.start_date, stage.end_date = first, last
         stage.version += 1
     SprintStage.objects.bulk_update(open_stages, ["start_date", "end_date", "version"])
+
+
+def _shift_stages(sprint: Sprint, shift: datetime.timedelta) -> None:
+    stages = list(sprint.stages.all())
+    for stage in stages:
+        stage.start_date -= shift
+        stage.end_date -= shift
+        stage.version += 1
+    SprintStage.objects.bulk_update(stages, ["start_date", "end_date", "version"])
 
 
 def _check_stage(sprint: Sprint, stage: SprintStage | None) -> SprintStage | None:

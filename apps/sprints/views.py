@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action, can, require
 from apps.backlog.models import BacklogItem
 from apps.core.forms import error_text, errors_on, form_status
-from apps.core.http import flash_errors, page, posted, posted_version
+from apps.core.http import flash_errors, page, posted
 from apps.products.access import get_product
 from apps.sprints import access, forms, selectors, services
 from apps.sprints.models import Sprint, SprintItem
@@ -280,14 +281,46 @@ def plan_capacity(request, product_slug, sprint_id):
 
 
 @login_required
-@require_POST
 def sprint_start(request, product_slug, sprint_id):
+    """Start a planned sprint. One planned to start later is not started
+    silently: the page asks whether to move its dates to today or keep them."""
     product, sprint = _sprint(request, product_slug, sprint_id, PLAN)
-    with flash_errors(request):
-        services.sprint_start(actor=request.user, sprint=sprint, expected_version=posted_version(request))
-        messages.success(request, f"{sprint.name} started. Its plan is now the commitment.")
-        return redirect("sprints:board", product.slug, sprint.pk)
-    return redirect("sprints:plan", product.slug, sprint.pk)
+    if sprint.status != Sprint.Status.PLANNED:
+        messages.info(request, f"{sprint.name} is already {sprint.get_status_display().lower()}.")
+        return redirect(sprint)
+    form = forms.StartForm(posted(request), initial={"version": sprint.version})
+    ahead = selectors.days_until_start(sprint)
+    if request.method == "POST" and form.is_valid() and (form.cleaned_data["dates"] or not ahead):
+        start = {
+            "actor": request.user,
+            "sprint": sprint,
+            "expected_version": form.cleaned_data["version"],
+            "move_dates_to_today": form.cleaned_data["dates"] == "move",
+        }
+        if not ahead:
+            with flash_errors(request):
+                services.sprint_start(**start)
+                messages.success(request, f"{sprint.name} started. Its plan is now the commitment.")
+                return redirect("sprints:board", product.slug, sprint.pk)
+            return redirect("sprints:plan", product.slug, sprint.pk)
+        with errors_on(form):
+            started = services.sprint_start(**start)
+            messages.success(
+                request,
+                f"{started.name} started; it now runs {started.start_date:%-d %b} – {started.end_date:%-d %b %Y}. "
+                "Its plan is now the commitment.",
+            )
+            return redirect("sprints:board", product.slug, sprint.pk)
+    today = timezone.localdate()
+    context = {
+        "product": product,
+        "sprint": sprint,
+        "form": form,
+        "days_ahead": ahead,
+        "moved_start": today,
+        "moved_end": today + (sprint.end_date - sprint.start_date),
+    }
+    return TemplateResponse(request, "sprints/start.html", context, status=form_status(form))
 
 
 # --- Board ---------------------------------------------------------------------
@@ -356,6 +389,7 @@ def sprint_close(request, product_slug, sprint_id):
         messages.info(request, f"{sprint.name} is {sprint.get_status_display().lower()}; only a running sprint closes.")
         return redirect(sprint)
     closing = selectors.closing(sprint)
+    days_left = selectors.days_left(sprint)
     form = forms.CloseForm(
         posted(request), unfinished=closing.unfinished, planned=closing.targets, initial={"version": sprint.version}
     )
@@ -369,7 +403,8 @@ def sprint_close(request, product_slug, sprint_id):
                 expected_version=form.cleaned_data["version"],
             )
             note = f" Carried-over work is in {next_sprint.name}." if next_sprint else ""
-            messages.success(request, f"{closed.name} closed; its figures are now final.{note}")
+            early = f" It closed {days_left} day{'s' if days_left != 1 else ''} early." if days_left else ""
+            messages.success(request, f"{closed.name} closed; its figures are now final.{early}{note}")
             return redirect(closed)
     return TemplateResponse(
         request,
@@ -381,6 +416,7 @@ def sprint_close(request, product_slug, sprint_id):
             "done": closing.done,
             "figures": selectors.sprint_figures(sprint),
             "open_stages": selectors.open_stages(sprint) if sprint.is_staged else [],
+            "days_left": days_left,
         },
         status=form_status(form),
     )
@@ -453,7 +489,7 @@ def _stage_context(product, sprint, stage, **forms_) -> dict:
         "criteria": list(selectors.exit_criteria(stage)),
         "burndown": selectors.stage_burndown(stage),
         "stage_form": forms_.get("stage_form") or forms.StageForm(initial=stage_fields),
-        "close_form": forms_.get("close_form") or forms.StageCloseForm(),
+        "close_form": forms_.get("close_form") or _stage_close_form(sprint, stage, entries),
         "criterion_form": forms_.get("criterion_form") or forms.CriterionForm(),
         "checklist_error": forms_.get("checklist_error", ""),
     }
@@ -500,21 +536,30 @@ def stage_edit(request, product_slug, sprint_id, stage_id):
     )
 
 
+def _stage_close_form(sprint, stage, entries, data=None) -> forms.StageCloseForm:
+    """The close form asks what becomes of the stage's unfinished items, when it has some."""
+    leftovers = sum(1 for entry in entries if entry.stage_id == stage.pk and entry.is_unfinished)
+    later = next((s for s in selectors.open_stages(sprint) if s.position > stage.position), None)
+    return forms.StageCloseForm(data, leftovers=leftovers, next_stage=later.name if later else None)
+
+
 @login_required
 @require_POST
 def stage_close(request, product_slug, sprint_id, stage_id):
-    return _stage_form_post(
-        request,
-        product_slug,
-        sprint_id,
-        stage_id,
-        form_class=forms.StageCloseForm,
-        form_name="close_form",
-        apply=lambda stage, data: services.stage_close(
-            actor=request.user, stage=stage, override_reason=data["override_reason"]
-        ),
-        success="{stage.name} closed.",
-    )
+    product, sprint, stage = _stage(request, product_slug, sprint_id, stage_id, PLAN)
+    form = _stage_close_form(sprint, stage, selectors.sprint_entries(sprint), request.POST)
+    if form.is_valid():
+        with errors_on(form):
+            services.stage_close(
+                actor=request.user,
+                stage=stage,
+                override_reason=form.cleaned_data["override_reason"],
+                unfinished=form.cleaned_data.get("unfinished", ""),
+            )
+            messages.success(request, f"{stage.name} closed.")
+            return redirect("sprints:stage", product.slug, sprint.pk, stage.pk)
+    context = _stage_context(product, sprint, stage, close_form=form)
+    return TemplateResponse(request, "sprints/stage.html", context, status=form_status(form))
 
 
 @login_required

@@ -145,8 +145,14 @@ def test_a_staged_sprint_with_stage_items_a_wrong_assumption_and_exit_criteria(s
         page.locator("#checklist input[type=checkbox]").nth(ticked - 1).check()
         # Each tick answers a fresh checklist; wait for it before the next.
         expect(page.get_by_test_id("criteria-met")).to_have_text(f"{ticked} of 3 met")
+    # "Profile order data" is unfinished: the close asks where it goes.
+    page.get_by_role("button", name="Close stage").click()
+    expect(page.get_by_role("alert").first).to_contain_text("not finished")
+    page.get_by_label("Move them to Modelling").check()
     page.get_by_role("button", name="Close stage").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("closed")
+    moved = SprintItem.objects.get(item__title="Profile order data")
+    assert moved.stage.name == "Modelling"
 
 
 def test_choosing_swimlanes_redraws_the_board(sign_in, pm, scrum_master, member, product):

@@ -81,7 +81,7 @@ def test_first_stage_plans_later_stages_as_part_of_the_commitment(staged, scrum_
         )
     assert planned.committed, "planned into a later stage during the first stage"
     assert not extra.committed, "added to the running first stage: scope change"
-    services.stage_close(actor=scrum_master, stage=first, override_reason="Good enough")
+    services.stage_close(actor=scrum_master, stage=first, override_reason="Good enough", unfinished="sprint")
     with on(day(8)):
         late = services.sprint_item_add(
             actor=scrum_master, sprint=staged, item=make_item(product, "Late idea", 1, status="ready"), stage=modelling
