@@ -64,6 +64,12 @@ SCHEDULE: list[Entry] = [
         description="Recomputes expected delivery of accepted requests and emails watchers when it moved.",
     ),
     Entry(
+        name="Retrospectives: send missed summary emails",
+        task="retros.send_pending_summary_emails",
+        every=timedelta(minutes=5),
+        description="Sends retrospective summaries whose on-commit task was lost; each email still goes out once.",
+    ),
+    Entry(
         name="Roadmap: recompute forecasts nightly",
         task="roadmap.recompute_all_forecasts",
         crontab="30 2 * * *",

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.backlog",
     "apps.sprints",
     "apps.hypotheses",
+    "apps.retros",
     "apps.requests",
     "apps.roadmap",
     "apps.reports",
@@ -293,6 +294,10 @@ SPECTACULAR_SETTINGS = {
         "SprintStatusEnum": "apps.sprints.models.Sprint.Status",
         "SprintKindEnum": "apps.sprints.models.Sprint.Kind",
         "RoadmapItemStatusEnum": "apps.roadmap.models.RoadmapItem.Status",
+        "RetroPhaseEnum": "apps.retros.models.Phase",
+        "RetroActionStatusEnum": "apps.retros.models.ActionItem.Status",
+        "HealthRatingEnum": "apps.retros.models.Rating",
+        "MoveToEdgeEnum": ["top", "bottom"],
     },
 }
 

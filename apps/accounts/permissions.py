@@ -84,6 +84,13 @@ class Action(StrEnum):
     RECORD_GATE_RESULTS = "record_gate_results"
     MANAGE_RELEASE_GATES = "manage_release_gates"
     SIGN_OFF_RELEASES = "sign_off_releases"
+    # Retrospectives: only the team sees them and takes part (writes cards,
+    # groups, votes, answers the health check, records actions); PM and scrum
+    # master facilitate by default and may hand a retro to anyone in the team
+    # (that hand-over is a row-level rule: apps/retros/access.py).
+    VIEW_RETROS = "view_retros"
+    TAKE_PART_IN_RETRO = "take_part_in_retro"
+    FACILITATE_RETRO = "facilitate_retro"
 
 
 POLICY: dict[Action, frozenset[Role]] = {
@@ -123,6 +130,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.RECORD_GATE_RESULTS: TEAM,
     Action.MANAGE_RELEASE_GATES: frozenset({PM}),
     Action.SIGN_OFF_RELEASES: frozenset({PM}),
+    Action.VIEW_RETROS: TEAM,
+    Action.TAKE_PART_IN_RETRO: TEAM,
+    Action.FACILITATE_RETRO: LEADS,
 }
 
 

@@ -18,7 +18,8 @@ To protect a form: add `{% idempotency_field %}` inside it (after
 `{% csrf_token %}`). htmx forms that stay on the page get a fresh key after
 each successful request from static/js/portal.js. Answers that must not be
 kept (one that shows a secret) call `never_replayed(response)`: a repeat then
-gets a 409 instead of a copy.
+gets a 409 instead of a copy. Views whose requests must leave no record of
+who sent them at all (anonymous answers) are marked `@idempotency_exempt`.
 """
 
 import hashlib
@@ -51,6 +52,21 @@ MAX_KEPT_BYTES = 512 * 1024
 _NOT_KEPT_HEADERS = {"content-length", "set-cookie"}
 
 
+def idempotency_exempt(view):
+    """For a view whose requests must leave no row naming the person who sent
+    them (an anonymous retro card, a health-check answer): no key is claimed,
+    no answer kept. Works on a function view or a DRF view class."""
+    view.idempotency_exempt = True
+    return view
+
+
+def _exempt(view_func) -> bool:
+    return bool(
+        getattr(view_func, "idempotency_exempt", False)
+        or getattr(getattr(view_func, "cls", None), "idempotency_exempt", False)
+    )
+
+
 def never_replayed(response: HttpResponse) -> HttpResponse:
     """Keep only *that* this answer was given, not the answer itself."""
     response._idempotency_never_replayed = True  # type: ignore[attr-defined]
@@ -69,7 +85,7 @@ class IdempotencyMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method not in UNSAFE_METHODS:
+        if request.method not in UNSAFE_METHODS or _exempt(view_func):
             return None
         key = request.headers.get(HEADER)
         if key is None and not request.path.startswith("/api/"):

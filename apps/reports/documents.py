@@ -3,17 +3,16 @@ PDF drawn in pure Python (fpdf2 with a bundled DejaVu font, so any text
 people wrote renders and no system library is needed)."""
 
 import logging
-from pathlib import Path
 
 from django.template.loader import render_to_string
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from apps.core.pdf import FONTS
 from apps.reports import selectors
 from apps.reports.models import HappinessReport
 
-FONTS = Path(__file__).resolve().parent / "fonts"
 # fontTools logs every table it subsets at INFO: noise in the worker's log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 BAR_COLOUR = (54, 87, 201)

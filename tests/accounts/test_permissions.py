@@ -46,6 +46,9 @@ EXPECTED = {
     Action.RECORD_GATE_RESULTS: {"pm", "scrum_master", "member"},
     Action.MANAGE_RELEASE_GATES: {"pm"},
     Action.SIGN_OFF_RELEASES: {"pm"},
+    Action.VIEW_RETROS: {"pm", "scrum_master", "member"},
+    Action.TAKE_PART_IN_RETRO: {"pm", "scrum_master", "member"},
+    Action.FACILITATE_RETRO: {"pm", "scrum_master"},
 }
 PERSONAS = ["pm", "scrum_master", "member", "stakeholder", "outsider"]
 

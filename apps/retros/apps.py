@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class RetrosConfig(AppConfig):
+    name = "apps.retros"
+    verbose_name = "Retrospectives"
+
+    def ready(self):
+        from apps.backlog import events
+        from apps.retros import sections, tasks  # noqa: F401 -- tasks: registered for services queueing them by name
+        from apps.retros.services import on_backlog_status_change
+
+        # An action turned into a backlog item is done when that item is done.
+        events.on_status_change(on_backlog_status_change)
+        # The sprint page shows the sprint's retrospectives and the overdue actions.
+        sections.register()

@@ -1,0 +1,26 @@
+"""Thin Celery tasks: they take ids, call a function, and may run twice safely.
+
+A lost `send_summary_emails` (broker down at the commit, worker killed) is
+made good by `send_pending_summary_emails`, the outbox sweep."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from apps.retros import notifications
+
+RETRY = {
+    "autoretry_for": (OSError, DatabaseError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 120,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="retros.send_summary_emails", time_limit=300, soft_time_limit=270, **RETRY)
+def send_summary_emails(retro_id: int) -> int:
+    return notifications.retro_emails_send(retro_id=retro_id)
+
+
+@shared_task(name="retros.send_pending_summary_emails", time_limit=600, soft_time_limit=540, **RETRY)
+def send_pending_summary_emails() -> int:
+    return notifications.pending_emails_send()
