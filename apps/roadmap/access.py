@@ -9,11 +9,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.permissions import Action, can, require
+from apps.backlog import access as backlog_access
 from apps.backlog.models import MAX_NUMBER, BacklogItem
 from apps.core.http import as_id
+from apps.products import access as products_access
 from apps.products.models import OutcomeMetric, Product
+from apps.requests import access as requests_access
 from apps.requests.models import StakeholderRequest
 from apps.roadmap.models import FeedToken, Forecast, Milestone, RoadmapItem
+from apps.sprints import access as sprints_access
 from apps.sprints.models import Sprint
 
 
@@ -118,31 +122,27 @@ def _numbers(value, field: str, prefix: str) -> list[int]:
     return numbers
 
 
-def resolve_links(product: Product, **links) -> dict[str, list]:
-    """Epics, backlog items and requests of this product by the numbers people
-    see; any number that names nothing here is refused with its field."""
+def resolve_links(user, product: Product, **links) -> dict[str, list]:
+    """Epics, backlog items and requests by the numbers people see, found
+    through the doors of their apps (apps.backlog.access, apps.requests.access)
+    within this product; a number that names nothing there is refused with its field."""
     resolved: dict[str, list] = {}
-    if "epics" in links and links["epics"] is not None:
-        numbers = _numbers(links["epics"], "epics", "")
-        found = {e.number: e for e in BacklogItem.objects.filter(product=product, number__in=numbers)}
-        missing = [n for n in numbers if n not in found or found[n].kind != BacklogItem.Kind.EPIC]
+    for field in ("epics", "backlog_items"):
+        if links.get(field) is None:
+            continue
+        numbers = _numbers(links[field], field, "")
+        found = {item.number: item for item in backlog_access.visible_items(user, product, numbers=numbers)}
+        wanted_epics = field == "epics"
+        missing = [n for n in numbers if n not in found or (wanted_epics and found[n].kind != BacklogItem.Kind.EPIC)]
         if missing:
-            raise ValidationError(
-                {"epics": f"No epic {', '.join(f'#{n}' for n in missing)} in this product's backlog."}
-            )
-        resolved["epics"] = [found[n] for n in numbers]
-    if "backlog_items" in links and links["backlog_items"] is not None:
-        numbers = _numbers(links["backlog_items"], "backlog_items", "")
-        found = {i.number: i for i in BacklogItem.objects.filter(product=product, number__in=numbers)}
-        missing = [n for n in numbers if n not in found]
-        if missing:
-            raise ValidationError(
-                {"backlog_items": f"No item {', '.join(f'#{n}' for n in missing)} in this product's backlog."}
-            )
-        resolved["backlog_items"] = [found[n] for n in numbers]
-    if "requests" in links and links["requests"] is not None:
+            what = "epic" if wanted_epics else "item"
+            listed = ", ".join(f"#{n}" for n in missing)
+            raise ValidationError({field: f"No {what} {listed} in this product's backlog."})
+        resolved[field] = [found[n] for n in numbers]
+    if links.get("requests") is not None:
         numbers = _numbers(links["requests"], "requests", "R-")
-        requests = {r.number: r for r in StakeholderRequest.objects.filter(product=product, number__in=numbers)}
+        visible = requests_access.visible_requests(user, product).filter(number__in=numbers)
+        requests = {r.number: r for r in visible}
         missing = [n for n in numbers if n not in requests]
         if missing:
             raise ValidationError({"requests": f"No request {', '.join(f'R-{n}' for n in missing)} in this product."})
@@ -150,21 +150,29 @@ def resolve_links(product: Product, **links) -> dict[str, list]:
     return resolved
 
 
-def access_request(user, product: Product, number, action: Action = Action.EDIT_ROADMAP) -> StakeholderRequest:
-    """A request of the product, to put on the roadmap (PM)."""
-    require(user, action, product)
-    found = (
-        StakeholderRequest.objects.filter(product=product, number=as_id(number) or 0).select_related("product").first()
-    )
-    if found is None:
-        raise Http404("No such request in this product.")
-    return found
+def access_request(user, product: Product, number) -> StakeholderRequest:
+    """A request of the product, to put on the roadmap (PM), through the requests app's door."""
+    require(user, Action.EDIT_ROADMAP, product)
+    return requests_access.access_request(user, product, number)
+
+
+def access_sprint(user, product: Product, sprint_id, *, field: str | None = None) -> Sprint:
+    """A sprint of the product a milestone is tied to, through the sprints app's door."""
+    return sprints_access.access_sprint(user, product, sprint_id, field=field)
 
 
 def sprints_of(user, product: Product) -> QuerySet[Sprint]:
     """Sprints a milestone may be tied to (the team's choice list)."""
     require(user, Action.VIEW_ROADMAP, product)
     return Sprint.objects.filter(product=product).order_by("-start_date")
+
+
+def access_metric(user, product: Product, metric_id, *, field: str = "outcome_metric") -> OutcomeMetric:
+    """An outcome metric of the product, through the products app's door; a bad id is an error on `field`."""
+    try:
+        return products_access.access_metric(user, product, metric_id, Action.VIEW_SHARED_ROADMAP)
+    except Http404:
+        raise ValidationError({field: "No such outcome metric in this product."}) from None
 
 
 def metrics_of(user, product: Product) -> QuerySet[OutcomeMetric]:

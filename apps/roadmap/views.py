@@ -121,10 +121,13 @@ def _item_form(request, product, item=None) -> RoadmapItemForm:
     return RoadmapItemForm(posted(request), initial=initial, metrics=access.metrics_of(request.user, product))
 
 
-def _item_changes(product, form) -> dict:
+def _item_changes(user, product, form) -> dict:
     data = form.cleaned_data
     changes = {name: data[name] for name in RoadmapItemForm.ITEM_FIELDS}
-    changes.update(access.resolve_links(product, **{name: data[name] for name in RoadmapItemForm.LINK_FIELDS}))
+    changes["outcome_metric"] = (
+        access.access_metric(user, product, changes["outcome_metric"]) if changes["outcome_metric"] else None
+    )
+    changes.update(access.resolve_links(user, product, **{name: data[name] for name in RoadmapItemForm.LINK_FIELDS}))
     return changes
 
 
@@ -134,7 +137,7 @@ def item_create(request, product_slug):
     form = _item_form(request, product)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
-            changes = _item_changes(product, form)
+            changes = _item_changes(request.user, product, form)
             item = services.item_create(actor=request.user, product=product, **changes)
             messages.success(request, f"Added “{item.title}” to {item.get_horizon_display()}.")
             return redirect("roadmap:item", product.slug, item.pk)
@@ -150,7 +153,7 @@ def item_edit(request, product_slug, item_id):
     form = _item_form(request, product, item)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
-            changes = _item_changes(product, form)
+            changes = _item_changes(request.user, product, form)
             services.item_update(
                 actor=request.user, item=item, expected_version=form.cleaned_data["version"], **changes
             )
@@ -257,7 +260,7 @@ def _milestone_fields(request, product, form) -> dict:
     if fields["roadmap_item"] is not None:
         fields["roadmap_item"] = access.access_item(request.user, product, fields["roadmap_item"])
     if fields["sprint"] is not None:
-        fields["sprint"] = access.sprints_of(request.user, product).filter(pk=fields["sprint"]).first()
+        fields["sprint"] = access.access_sprint(request.user, product, fields["sprint"], field="sprint")
     return fields
 
 

@@ -8,6 +8,7 @@ import pytest
 from apps.accounts.models import Membership
 from apps.roadmap import forecasting, services
 from apps.roadmap.models import FeedToken, Horizon, Milestone, RoadmapItem
+from tests.factories import OutcomeMetricFactory
 from tests.roadmap.conftest import backlog, closed_sprints, epic
 
 BASE = "/api/v1/products/recommender/roadmap"
@@ -93,6 +94,7 @@ def test_bad_input_is_a_400_naming_the_field_and_changes_nothing(
         ({"title": "x", "target_quarter": "2026-Q9"}, "target_quarter"),
         ({"title": "x", "requests": ["R-999"]}, "requests"),
         ({"horizon": "now"}, "title"),
+        ({"title": "x", "outcome_metric": OutcomeMetricFactory(product=other_product).pk}, "outcome_metric"),
     ]
     before = RoadmapItem.objects.count()
     for data, field in cases:
@@ -105,6 +107,12 @@ def test_bad_input_is_a_400_naming_the_field_and_changes_nothing(
     assert client.post(other_items, {"to": "top"}, format="json").status_code == 404
     assert RoadmapItem.objects.get(pk=internal.pk).horizon == Horizon.NEXT
     assert client.post(f"{BASE}/items/{internal.pk}/move/", {}, format="json").status_code == 400
+
+
+def test_an_item_moves_an_outcome_metric_of_its_product(api, pm, product):
+    metric = OutcomeMetricFactory(product=product, name="Conversion")
+    made = api.as_user(pm).post(f"{BASE}/items/", {"title": "x", "outcome_metric": metric.pk}, format="json")
+    assert made.status_code == 201 and made.json()["outcome_metric"] == metric.pk
 
 
 def test_filters(api, pm, roadmap):

@@ -234,3 +234,13 @@ def test_a_stale_milestone_edit_answers_409(browser_client, pm, product):
     assert Milestone.objects.get(pk=milestone.pk).title == "Shadow traffic"
     bad = client.post(url("milestone-edit", milestone.pk), {**form, "version": 2, "date": "2026-13-01"})
     assert bad.status_code == 400
+
+
+def test_the_pm_ties_an_item_to_an_outcome_metric(browser_client, pm, product):
+    from tests.factories import OutcomeMetricFactory
+
+    metric = OutcomeMetricFactory(product=product, name="Conversion")
+    response = browser_client.as_user(pm).post(
+        url("item-create"), {"title": "x", "horizon": "next", "status": "planned", "outcome_metric": metric.pk}
+    )
+    assert response.status_code == 302 and RoadmapItem.objects.get(title="x").outcome_metric == metric
