@@ -31,7 +31,7 @@ def calendar(
         description = item.internal_notes if internal and item.internal_notes else item.public_description
         forecast = getattr(item, "forecast", None)
         if forecast is not None and forecast.p85:
-            description = f"85 % likely done by {forecast.p85:%-d %b %Y}.\n\n{description}".strip()
+            description = f"85 % likely done by {forecast.p85.day} {forecast.p85:%b %Y}.\n\n{description}".strip()
         lines += _event(
             uid=f"roadmap-item-{item.pk}@{product.slug}",
             day=item.target,

@@ -90,7 +90,7 @@ class RoadmapItem(models.Model):
     @property
     def target_label(self) -> str:
         if self.target_date is not None:
-            return self.target_date.strftime("%-d %b %Y")
+            return f"{self.target_date.day} {self.target_date:%b %Y}"
         return self.target_quarter.replace("-", " ") if self.target_quarter else ""
 
     @property

@@ -6,6 +6,7 @@ request page to put the request on the roadmap."""
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.permissions import Action, can
 from apps.requests.delivery import ExpectedDelivery, PlanningPanel
@@ -55,12 +56,14 @@ def forecast_deliveries(requests: list[StakeholderRequest]) -> dict[int, Expecte
 
 def promise_of(item: RoadmapItem) -> ExpectedDelivery:
     forecast = item.forecast
+    p85 = forecast.p85 or timezone.localdate()  # callers pass items whose forecast has a date
+    computed = timezone.localtime(forecast.computed_at)
     part_of = f"Part of “{item.title}” on the roadmap" if item.shared else "Part of planned work on the roadmap"
     return ExpectedDelivery(
-        on=forecast.p85,
-        label=f"85 % likely by {forecast.p85:%-d %B %Y}",
+        on=p85,
+        label=f"85 % likely by {p85.day} {p85:%B %Y}",
         source="forecast",
-        detail=f"{part_of}; forecast from the team's pace, computed {forecast.computed_at:%-d %b %Y}.",
+        detail=f"{part_of}; forecast from the team's pace, computed {computed.day} {computed:%b %Y}.",
         tolerance_days=MOVE_WORTH_TELLING,
     )
 

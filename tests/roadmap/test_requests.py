@@ -26,7 +26,7 @@ def accepted(product, stakeholder):
 
 def p85_label(days=14):
     day = timezone.localdate() + datetime.timedelta(days=days)
-    return f"85 % likely by {day:%-d %B %Y}"
+    return f"85 % likely by {day.day} {day:%B %Y}"
 
 
 def test_a_request_on_a_roadmap_item_shows_its_forecast(
