@@ -52,10 +52,17 @@ SCHEDULE: list[Entry] = [
         description="Sends each open round's one reminder to those who have not answered yet.",
     ),
     Entry(
-        name="Stakeholder requests: send missed emails",
-        task="requests.send_pending_notifications",
+        name="Notifications: deliver missed ones",
+        task="notifications.send_pending",
         every=timedelta(minutes=5),
-        description="Sends request emails whose on-commit task was lost; each email still goes out once.",
+        description="Delivers notifications (in the portal and by email) whose on-commit task was lost; "
+        "each still goes out once.",
+    ),
+    Entry(
+        name="Notifications: daily digest",
+        task="notifications.send_digests",
+        crontab="0 7 * * *",
+        description="Emails each person who chose the daily digest what waited for it, once.",
     ),
     Entry(
         name="Stakeholder requests: tell watchers when delivery moves",

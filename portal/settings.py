@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "apps.core",
     "apps.accounts",
+    "apps.notifications",
     "apps.products",
     "apps.backlog",
     "apps.sprints",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.products.context_processors.product_switcher",
+                "apps.notifications.context_processors.bell",
             ],
         },
     },
@@ -298,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "RetroActionStatusEnum": "apps.retros.models.ActionItem.Status",
         "HealthRatingEnum": "apps.retros.models.Rating",
         "MoveToEdgeEnum": ["top", "bottom"],
+        "NotificationKindEnum": "apps.notifications.kinds.KIND_CHOICES",
     },
 }
 

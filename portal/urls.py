@@ -10,6 +10,7 @@ handler500 = "apps.core.outage.server_error"
 
 api_v1 = [
     path("", include("apps.accounts.api_urls")),
+    path("", include("apps.notifications.api_urls")),
     path("", include("apps.products.api_urls")),
     path("", include("apps.backlog.api_urls")),
     path("", include("apps.sprints.api_urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("p/<slug:product_slug>/roadmap/", include("apps.roadmap.urls")),
     path("p/<slug:product_slug>/reports/", include("apps.reports.urls")),
     path("requests/", include("apps.requests.overview_urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("status/", core_views.status, name="status"),
     path("healthz", core_views.healthz, name="healthz"),
     path("csp-report/", core_views.csp_report, name="csp-report"),

@@ -1,12 +1,11 @@
-"""Admin for operators: read and search requests and the email outbox.
+"""Admin for operators: read and search requests (their
+notifications are in the notifications admin).
 Decisions are taken in the portal, where they notify people."""
 
 from django.contrib import admin
 
 from apps.requests.models import (
     Comment,
-    Notification,
-    NotificationPreference,
     RequestEvent,
     StakeholderRequest,
     TriageSettings,
@@ -56,22 +55,7 @@ class StakeholderRequestAdmin(admin.ModelAdmin):
     inlines = [CommentInline, EventInline]
 
 
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "recipient", "created_at", "sent_at"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["recipient"]
-    readonly_fields = ["event", "recipient", "created_at", "sent_at"]
-
-
 @admin.register(TriageSettings)
 class TriageSettingsAdmin(admin.ModelAdmin):
     list_display = ["product", "response_target_days"]
     list_select_related = ["product"]
-
-
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "email_on_request_updates"]
-    list_select_related = ["user"]
-    search_fields = ["user__username"]

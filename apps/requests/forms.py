@@ -3,7 +3,7 @@
 from django import forms
 
 from apps.requests import attachments
-from apps.requests.models import SUBMITTED_FIELDS, NotificationPreference, StakeholderRequest, TriageSettings
+from apps.requests.models import SUBMITTED_FIELDS, StakeholderRequest, TriageSettings
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -108,9 +108,3 @@ class TriageSettingsForm(forms.ModelForm):
     class Meta:
         model = TriageSettings
         fields = ["response_target_days"]
-
-
-class NotificationPreferenceForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = ["email_on_request_updates"]

@@ -1,13 +1,19 @@
 """Stakeholder requests: a problem someone outside the team wants solved,
 its public thread, votes and watchers, the team's triage decisions, and the
-outbox of emails those decisions cause."""
+events those decisions cause (told through apps.notifications)."""
+
+from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+
+from apps.notifications import models as notifications
+from apps.notifications.kinds import Email, Kind
 
 DEFAULT_RESPONSE_TARGET_DAYS = 5
 
@@ -229,6 +235,14 @@ class RequestEvent(models.Model):
     old_date = models.DateField(null=True, blank=True)
     new_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The outbox rows telling the requester and watchers (apps.notifications):
+    # `Notification.objects.filter(event=...)` finds them.
+    notifications = GenericRelation(
+        notifications.Notification,
+        content_type_field="target_type",
+        object_id_field="target_id",
+        related_query_name="event",
+    )
 
     class Meta:
         ordering = ["request_id", "created_at", "id"]
@@ -237,39 +251,24 @@ class RequestEvent(models.Model):
         return f"{self.get_kind_display()} on request {self.request_id}"
 
 
-class Notification(models.Model):
-    """The outbox: one email per event and recipient. The unique pair makes a
-    repeated or doubled send task a no-op; `sent_at` records delivery."""
+class RequestUpdatePreferences(models.Manager["NotificationPreference"]):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Kind.REQUEST_STATUS)
 
-    event = models.ForeignKey(RequestEvent, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_notifications"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+
+class NotificationPreference(notifications.NotificationPreference):
+    """A person's choice about request updates: their row of the shared
+    preferences (apps.notifications) for request decisions and status. The
+    switch of the old "Request emails" page and API reads it."""
+
+    objects: ClassVar[RequestUpdatePreferences] = RequestUpdatePreferences()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["event", "recipient"], name="one_notification_per_event_and_recipient")
-        ]
-        indexes = [models.Index(fields=["sent_at", "created_at"])]
+        proxy = True
 
-    def __str__(self):
-        return f"Email to user {self.recipient_id} about event {self.event_id}"
-
-
-class NotificationPreference(models.Model):
-    """A person's choice about request emails; without a row they are on."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_notification_preference"
-    )
-    email_on_request_updates = models.BooleanField(
-        "email me when a request I raised or watch changes status or delivery date", default=True
-    )
-
-    def __str__(self):
-        return f"Request emails for user {self.user_id}: {'on' if self.email_on_request_updates else 'off'}"
+    @property
+    def email_on_request_updates(self) -> bool:
+        return self.email != Email.OFF
 
 
 class TriageSettings(models.Model):

@@ -1,79 +1,57 @@
-"""Sending the outbox: each Notification row becomes one email, once.
+"""What the requester and watchers are told about a request, through the
+portal's one notification system (apps.notifications): who may be told
+(`audience`, asked when queuing and again when sending) and the email about a
+request event (`render_email`). Both are registered in RequestsConfig.ready.
 
-The row is locked while its email is sent and marked sent in the same
-transaction, so a task that runs twice (a retry, a doubled delivery by the
-broker, the periodic sweep racing the on-commit task) sends nothing more.
-"""
+Delivery itself (one row per event and recipient, sent once, preferences as
+they are when sending, the sweep) is apps.notifications.delivery's."""
 
-from datetime import timedelta
-
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from apps.requests.models import Notification, RequestEvent
-
-# The on-commit task normally sends within seconds; the sweep only picks up
-# what it missed (a lost task, a worker that died), so it leaves fresh rows alone.
-SWEEP_GRACE = timedelta(minutes=2)
-
-
-def event_notifications_send(*, event_id: int) -> int:
-    """Send the unsent emails of one event; returns how many were sent now."""
-    pending = Notification.objects.filter(event_id=event_id, sent_at__isnull=True).values_list("pk", flat=True)
-    return sum(notification_send(notification_id=pk) for pk in list(pending))
+from apps.accounts.models import Membership, Role
+from apps.notifications.delivery import absolute
+from apps.notifications.kinds import Kind
+from apps.requests import access
+from apps.requests.models import RequestEvent, StakeholderRequest
 
 
-def pending_notifications_send(*, limit: int = 500) -> int:
-    """The sweep: send emails whose on-commit task never ran."""
-    cutoff = timezone.now() - SWEEP_GRACE
-    pending = (
-        Notification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+def notification_key(event: RequestEvent) -> str:
+    return f"requests.event:{event.pk}"
+
+
+def kind_of(event: RequestEvent) -> Kind:
+    return Kind.REQUEST_DELIVERY if event.kind == RequestEvent.Kind.DELIVERY_MOVED else Kind.REQUEST_STATUS
+
+
+def text_of(event: RequestEvent, stakeholder_request: StakeholderRequest) -> str:
+    return f"{stakeholder_request.reference} “{stakeholder_request.title}” {headline(event)}"
+
+
+def audience(event: RequestEvent, user_ids: set[int]) -> set[int]:
+    """Those who may read the event's request now (the one rule of apps.requests.access)."""
+    stakeholder_request = event.request
+    roles = Membership.objects.filter(product_id=stakeholder_request.product_id, user_id__in=user_ids).values_list(
+        "user_id", "role"
     )
-    return sum(notification_send(notification_id=pk) for pk in list(pending))
+    return {
+        user_id for user_id, role in roles if access.may_read(stakeholder_request, user_id=user_id, role=Role(role))
+    }
 
 
-@transaction.atomic
-def notification_send(*, notification_id: int) -> bool:
-    locked = (
-        Notification.objects.select_for_update()
-        .filter(pk=notification_id, sent_at__isnull=True)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if locked is None:
-        return False
-    notification = Notification.objects.select_related("recipient", "event__actor", "event__request__product").get(
-        pk=locked
-    )
-    _email_for(notification).send()
-    Notification.objects.filter(pk=locked).update(sent_at=timezone.now())
-    return True
-
-
-def _email_for(notification: Notification) -> EmailMessage:
-    event = notification.event
+def render_email(notification) -> tuple[str, str]:
+    event = RequestEvent.objects.select_related("actor", "request__product").get(pk=notification.target_id)
     stakeholder_request = event.request
     context = {
         "event": event,
         "request": stakeholder_request,
         "recipient": notification.recipient,
         "headline": headline(event),
-        "link": settings.PORTAL_BASE_URL + stakeholder_request.get_absolute_url(),
-        "settings_link": settings.PORTAL_BASE_URL + reverse("requests_overview:notification-settings"),
+        "link": absolute(stakeholder_request.get_absolute_url()),
+        "settings_link": absolute(reverse("requests_overview:notification-settings")),
     }
     subject = f"[{stakeholder_request.product.name}] {stakeholder_request.reference} {headline(event)}"
-    return EmailMessage(
-        # One line: a newline in a name would make the mail header invalid.
-        subject=" ".join(subject.split())[:200],
-        body=render_to_string("requests/email/update.txt", context),
-        to=[notification.recipient.email],
-    )
+    return subject, render_to_string("requests/email/update.txt", context)
 
 
 def headline(event: RequestEvent) -> str:

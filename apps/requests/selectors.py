@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from apps.notifications.kinds import KINDS, Kind
 from apps.requests import access, sla
 from apps.requests.models import (
     DEFAULT_RESPONSE_TARGET_DAYS,
@@ -61,8 +62,11 @@ def attachments_of(stakeholder_request: StakeholderRequest) -> QuerySet[Attachme
 
 
 def notification_preference(user) -> NotificationPreference:
-    """The person's choice about request emails (an unsaved default when they never chose)."""
-    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+    """The person's choice about request updates (an unsaved default when they never chose)."""
+    default = KINDS[Kind.REQUEST_STATUS]
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(
+        user=user, kind=Kind.REQUEST_STATUS, in_app=default.in_app, email=default.email
+    )
 
 
 def timeline(stakeholder_request: StakeholderRequest) -> list[dict]:

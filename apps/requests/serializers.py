@@ -5,7 +5,6 @@ from apps.requests.models import (
     SUBMITTED_FIELDS,
     Attachment,
     Comment,
-    NotificationPreference,
     StakeholderRequest,
     TriageSettings,
 )
@@ -214,12 +213,12 @@ class InboxQuerySerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=InboxState.choices, default=InboxState.TRIAGE)
 
 
-class NotificationPreferenceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = NotificationPreference
-        fields = ["email_on_request_updates"]
-        # The model's default would make it optional, and the service needs a value.
-        extra_kwargs = {"email_on_request_updates": {"required": True}}
+class NotificationPreferenceSerializer(serializers.Serializer):
+    email_on_request_updates = serializers.BooleanField(
+        required=True,
+        help_text="Whether request updates reach you at all (off: neither email nor the portal's bell). "
+        "Each channel is set at /api/v1/notifications/preferences/.",
+    )
 
 
 class TriageSettingsSerializer(serializers.ModelSerializer):

@@ -17,17 +17,18 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.backlog import services as backlog
 from apps.backlog.models import BacklogItem
-from apps.core.queue import enqueue_after_commit
 from apps.core.versions import refuse_if_stale
+from apps.notifications import services as notifications
+from apps.notifications.kinds import Email, Kind
 from apps.products.models import Product
 from apps.requests import access, conf, workflow
 from apps.requests import attachments as uploads
+from apps.requests import notifications as request_notifications
 from apps.requests.delivery import ExpectedDelivery, expected_deliveries
 from apps.requests.models import (
     SUBMITTED_FIELDS,
     Attachment,
     Comment,
-    Notification,
     NotificationPreference,
     RequestEvent,
     StakeholderRequest,
@@ -417,10 +418,13 @@ def triage_settings_set(*, actor: User, product: Product, response_target_days: 
 
 @transaction.atomic
 def notification_preference_set(*, actor: User, email_on_request_updates: bool) -> NotificationPreference:
-    preference, _ = NotificationPreference.objects.update_or_create(
-        user=actor, defaults={"email_on_request_updates": email_on_request_updates}
-    )
-    return preference
+    """The switch of the "Request emails" page and API, from before the portal
+    had in-app notifications: off means request updates (decisions, status,
+    expected delivery) are not told at all; on brings them back, by email at
+    once and in the portal. The notification settings set each channel."""
+    choice = {"in_app": True, "email": Email.NOW} if email_on_request_updates else {"in_app": False, "email": Email.OFF}
+    notifications.preferences_set(actor=actor, choices={Kind.REQUEST_STATUS: choice, Kind.REQUEST_DELIVERY: choice})
+    return NotificationPreference.objects.get(user=actor)
 
 
 # --- Delivery ----------------------------------------------------------------
@@ -526,34 +530,27 @@ def _record_first_response(stakeholder_request: StakeholderRequest) -> None:
 
 def _record_event(stakeholder_request: StakeholderRequest, *, actor: User | None, kind: str, **details) -> RequestEvent:
     event = RequestEvent.objects.create(request=stakeholder_request, actor=actor, kind=kind, **details)
-    recipients = _recipients(stakeholder_request, actor=actor)
-    if recipients:
-        Notification.objects.bulk_create(Notification(event=event, recipient_id=user_id) for user_id in recipients)
-        enqueue_after_commit("requests.send_event_notifications", event.pk)
+    notifications.notify(
+        kind=request_notifications.kind_of(event),
+        recipients=_recipients(stakeholder_request),
+        key=request_notifications.notification_key(event),
+        text=request_notifications.text_of(event, stakeholder_request),
+        link=stakeholder_request.get_absolute_url(),
+        actor=actor,
+        product=stakeholder_request.product_id,
+        target=event,
+    )
     return event
 
 
-def _recipients(stakeholder_request: StakeholderRequest, *, actor: User | None) -> list[int]:
-    """The requester and watchers who may still read the request, have an email
-    address and have not turned request emails off; never the actor."""
+def _recipients(stakeholder_request: StakeholderRequest) -> set[int]:
+    """The requester and the watchers. The notification system leaves out the
+    actor, people who left the product or may not read the request (the rule
+    registered from apps.requests.notifications) and those who turned it off."""
     user_ids = set(Watcher.objects.filter(request=stakeholder_request).values_list("user_id", flat=True))
     if stakeholder_request.requester_id:
         user_ids.add(stakeholder_request.requester_id)
-    if actor is not None:
-        user_ids.discard(actor.pk)
-    if not user_ids:
-        return []
-    candidates = (
-        Membership.objects.filter(product_id=stakeholder_request.product_id, user_id__in=user_ids)
-        .exclude(user__email="")
-        .exclude(user__request_notification_preference__email_on_request_updates=False)
-        .values_list("user_id", "role")
-    )
-    return sorted(
-        user_id
-        for user_id, role in candidates
-        if access.may_read(stakeholder_request, user_id=user_id, role=Role(role))
-    )
+    return user_ids
 
 
 def _move_votes_and_watchers(duplicate: StakeholderRequest, kept: StakeholderRequest) -> None:

@@ -1,13 +1,16 @@
 """Thin Celery tasks: they take ids, call a function, and may run twice safely.
 
-A lost `send_event_notifications` (broker down at the commit, worker killed)
-is made good by `send_pending_notifications`, the outbox sweep;
-`refresh_expected_deliveries` is a sweep itself."""
+Request updates are told through apps.notifications (its tasks deliver and
+sweep the outbox). The two outbox tasks below keep their old names for one
+release, so that messages queued under them before the upgrade are still
+delivered; nothing queues them any more. `refresh_expected_deliveries` is a
+sweep itself."""
 
 from celery import shared_task
 from django.db import DatabaseError
 
-from apps.requests import notifications, services
+from apps.notifications import delivery
+from apps.requests import services
 
 RETRY = {
     "autoretry_for": (OSError, DatabaseError),
@@ -19,12 +22,14 @@ RETRY = {
 
 @shared_task(name="requests.send_event_notifications", **RETRY)
 def send_event_notifications(event_id: int) -> int:
-    return notifications.event_notifications_send(event_id=event_id)
+    """Old name of notifications.send_event for one request event."""
+    return delivery.event_send(key=f"requests.event:{event_id}")
 
 
 @shared_task(name="requests.send_pending_notifications", time_limit=600, soft_time_limit=540, **RETRY)
 def send_pending_notifications() -> int:
-    return notifications.pending_notifications_send()
+    """Old name of notifications.send_pending (the one outbox sweep)."""
+    return delivery.pending_send()
 
 
 @shared_task(name="requests.refresh_expected_deliveries", time_limit=600, soft_time_limit=540)

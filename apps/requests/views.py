@@ -17,6 +17,10 @@ from django.views.decorators.http import require_POST
 from apps.accounts.permissions import Action, allows
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page, posted
+from apps.notifications import selectors as notification_selectors
+from apps.notifications import services as notifications
+from apps.notifications.forms import PreferencesForm
+from apps.notifications.kinds import Kind
 from apps.products.access import get_product
 from apps.requests import access, decisions, selectors, services
 from apps.requests.delivery import expected_deliveries, planning_panels
@@ -25,7 +29,6 @@ from apps.requests.forms import (
     AttachmentsForm,
     CommentForm,
     EditForm,
-    NotificationPreferenceForm,
     SubmitForm,
     TriageSettingsForm,
     WithdrawForm,
@@ -33,6 +36,7 @@ from apps.requests.forms import (
 from apps.requests.models import SUBMITTED_FIELDS, TriageSettings
 
 PAGE_SIZE = 50
+REQUEST_KINDS = [Kind.REQUEST_STATUS, Kind.REQUEST_DELIVERY]
 
 
 def _vote(*, actor, stakeholder_request):
@@ -322,12 +326,14 @@ def my_requests(request):
 
 @login_required
 def notification_settings(request):
-    preference = selectors.notification_preference(request.user)
-    form = NotificationPreferenceForm(posted(request), instance=preference)
+    """The request rows of the notification settings (apps.notifications)."""
+    form = PreferencesForm(
+        posted(request), preferences=notification_selectors.preferences_of(request.user), kinds=REQUEST_KINDS
+    )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
-            services.notification_preference_set(actor=request.user, **form.cleaned_data)
-            messages.success(request, "Your email setting is saved.")
+            notifications.preferences_set(actor=request.user, choices=form.choices())
+            messages.success(request, "Your request notification settings are saved.")
             return redirect("requests_overview:notification-settings")
     return TemplateResponse(request, "requests/notification_settings.html", {"form": form}, status=form_status(form))
 

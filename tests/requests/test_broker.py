@@ -3,8 +3,8 @@ separate worker process, which sends it and marks the outbox row sent."""
 
 import pytest
 
+from apps.notifications.models import Notification
 from apps.requests import services
-from apps.requests.models import Notification
 from tests.utils import wait_for
 
 pytestmark = pytest.mark.broker

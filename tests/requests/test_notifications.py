@@ -6,8 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from apps.requests import notifications, services, tasks
-from apps.requests.models import Notification, NotificationPreference, RequestEvent
+from apps.notifications import delivery as notifications
+from apps.notifications.models import Notification
+from apps.requests import services, tasks
+from apps.requests.models import NotificationPreference, RequestEvent
 from apps.sprints import services as sprints
 from tests.factories import MembershipFactory, StakeholderRequestFactory, UserFactory
 

@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from apps.backlog import services as backlog
 from apps.requests import conf, services
-from apps.requests.models import Comment, StakeholderRequest
+from apps.requests.models import Comment, NotificationPreference, StakeholderRequest
 from tests.factories import BacklogItemFactory, MembershipFactory, StakeholderRequestFactory, UserFactory
 from tests.utils import queries_of
 
@@ -348,7 +348,7 @@ def test_a_person_turns_request_emails_off(browser_client, stakeholder):
     client = browser_client.as_user(stakeholder)
     assert client.get("/requests/notifications/").status_code == 200
     assert client.post("/requests/notifications/", {}).status_code == 302
-    assert stakeholder.request_notification_preference.email_on_request_updates is False
+    assert NotificationPreference.objects.get(user=stakeholder).email_on_request_updates is False
 
 
 # --- Query counts ------------------------------------------------------------------------

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from apps.backlog.models import BacklogItem
+from apps.notifications.models import Notification
 from apps.requests.delivery import expected_deliveries
-from apps.requests.models import Notification, RequestEvent, Watcher
+from apps.requests.models import RequestEvent, Watcher
 from apps.roadmap import forecasting, services
 from apps.roadmap.models import RoadmapItem
 from tests.factories import StakeholderRequestFactory
