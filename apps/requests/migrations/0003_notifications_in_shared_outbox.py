@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("django_celery_beat", "__latest__"),
         ("notifications", "0001_initial"),
-        ("requests", "0001_initial"),
+        ("requests", "0002_withdrawn_status"),
     ]
 
     operations = [
