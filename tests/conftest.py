@@ -168,3 +168,13 @@ def real_celery_worker(transactional_db, settings):
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+@pytest.fixture
+def tasks_sent_to_a_broker():
+    """Tasks are sent to a broker (which the test may make fail), not run in place as in other tests."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True

@@ -19,20 +19,22 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 
-def enqueue_after_commit(task_name: str, *args) -> None:
+def enqueue_after_commit(task_name: str, *args, **kwargs) -> None:
     """Queue the task once the current transaction commits (never for a
     rolled-back change). The name is looked up now, inside the transaction,
     so a name no task is registered under fails the service, not the commit."""
+    current_app.tasks[task_name]  # noqa: B018 -- fail now for an unknown name
+    transaction.on_commit(lambda: send(task_name, *args, **kwargs))
+
+
+def send(task_name: str, *args, **kwargs) -> None:
+    """Send the task now, from an on-commit callback: a broker error is logged, not raised."""
     task = current_app.tasks[task_name]
-
-    def send() -> None:
-        if current_app.conf.task_always_eager:
-            # Tests run the task in place: no broker to lose, and its errors must show.
-            task.delay(*args)
-            return
-        try:
-            task.delay(*args)
-        except Exception:  # the broker is down, unreachable or refuses: the sweep catches up
-            log.warning("could not queue %s%r; its sweep will do the work later", task_name, args, exc_info=True)
-
-    transaction.on_commit(send)
+    if current_app.conf.task_always_eager:
+        # Tests run the task in place: no broker to lose, and its errors must show.
+        task.delay(*args, **kwargs)
+        return
+    try:
+        task.delay(*args, **kwargs)
+    except Exception:  # the broker is down, unreachable or refuses: the sweep catches up
+        log.warning("could not queue %s%r; its sweep will do the work later", task_name, args, exc_info=True)

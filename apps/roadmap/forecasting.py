@@ -18,12 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from celery import current_app
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from apps.backlog.models import BacklogItem
+from apps.core import queue
 from apps.requests import services as requests_services
 from apps.roadmap import forecast, selectors
 from apps.roadmap.models import Forecast, RoadmapItem
@@ -296,10 +295,7 @@ def _flush() -> None:
             if entry["everything"]
             else {"roadmap_item_ids": sorted(entry["items"]), "epic_ids": sorted(entry["epics"])}
         )
-        try:
-            current_app.tasks[RECOMPUTE_TASK].delay(product_id, **arguments)
-        except (OperationalError, OSError):
-            log.warning("Could not queue the forecast recomputation of product %s; the nightly run will.", product_id)
+        queue.send(RECOMPUTE_TASK, product_id, **arguments)
 
 
 def epic_ids_of(items: Iterable[BacklogItem]) -> set[int]:

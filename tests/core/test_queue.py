@@ -37,23 +37,17 @@ def test_an_unknown_task_name_fails_the_service_itself(db):
 
 
 def test_a_broker_that_is_down_fails_neither_the_commit_nor_the_request(
-    db, django_capture_on_commit_callbacks, monkeypatch, caplog
+    db, django_capture_on_commit_callbacks, monkeypatch, caplog, tasks_sent_to_a_broker
 ):
     """The change is committed before the task is sent: an error while sending
     is logged (the task's sweep does the work later), never raised."""
     from kombu.exceptions import OperationalError
 
-    from portal.celery import app
-
     def broker_down(*args):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(app.tasks["tests.core.record"], "delay", broker_down)
-    app.conf.task_always_eager = False
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            enqueue_after_commit("tests.core.record", 3)
-    finally:
-        app.conf.task_always_eager = True
+    monkeypatch.setattr(tasks_sent_to_a_broker.tasks["tests.core.record"], "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_after_commit("tests.core.record", 3)
     assert ran == []
     assert "could not queue tests.core.record" in caplog.text
