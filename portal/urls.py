@@ -37,6 +37,7 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.urls")),
     path("status/", core_views.status, name="status"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("csp-report/", core_views.csp_report, name="csp-report"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -68,3 +69,8 @@ def csp_report(request):
         str(report.get("line-number"))[:10],
     )
     return HttpResponse(status=204)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without an icon link (the admin, a raw file)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -5,10 +5,11 @@ on the form (apps.core.forms.form_status). The personal survey link is its own
 way in (`answer_link`, then `answer`): no sign-in, the random token is the key."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -309,4 +310,10 @@ def answer(request, product_slug):
 
 
 def answered(request, product_slug):
-    return TemplateResponse(request, "reports/answered.html", {})
+    """Thanks, and a way on: the product's page (signing in first if need be)."""
+    product = None
+    if request.user.is_authenticated:
+        with suppress(Http404, PermissionDenied):
+            product = get_product(request.user, product_slug, Action.VIEW_PRODUCT)
+    context = {"product": product, "product_url": reverse("products:detail", args=[product_slug])}
+    return TemplateResponse(request, "reports/answered.html", context)

@@ -1,0 +1,110 @@
+"""Every main page of every app, as each role that sees it, on the demo data
+(`seed_demo`: two products, one person per role, closed and running sprints,
+requests, happiness reports): zero axe-core violations (WCAG 2.1 A/AA and
+best practices). One walk collects every page's violations before failing, so
+a run lists all of them at once."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.backlog.models import BacklogItem
+from apps.products.models import Product
+from apps.reports.models import HappinessReport, Survey
+from apps.requests.models import StakeholderRequest
+from apps.sprints.models import Sprint
+from tests.e2e.conftest import axe_violations, describe_violations
+
+# Swagger UI is a vendored widget we do not render; the portal's frame around it is checked.
+THIRD_PARTY = {reverse("api-docs"): ("#swagger-ui",)}
+
+
+def _demo_pages() -> dict[str, list[str]]:
+    """The pages each demo person walks, by username."""
+    product = Product.objects.get(slug="recommender")
+    staged_product = Product.objects.get(slug="insights")
+    slug = product.slug
+    running = Sprint.objects.get(product=product, status=Sprint.Status.ACTIVE)
+    closed = Sprint.objects.filter(product=product, status=Sprint.Status.CLOSED).first()
+    staged = Sprint.objects.get(product=staged_product, status=Sprint.Status.ACTIVE)
+    stage = staged.stages.order_by("position").first()
+    done = BacklogItem.objects.filter(product=product, status="done").first()
+    epic = BacklogItem.objects.filter(product=product, kind="epic").first()
+    request = StakeholderRequest.objects.filter(product=product).first()
+    survey = Survey.objects.filter(product=product).first()
+    report = HappinessReport.objects.filter(round__survey__product=product).order_by("-round__number").first()
+
+    def url(name, *args):
+        return reverse(name, args=args)
+
+    everyone = [
+        url("dashboard"),
+        url("products:detail", slug),
+        url("roadmap:board", slug),
+        url("requests:list", slug),
+        url("requests:submit", slug),
+        url("requests:detail", slug, request.number),
+        url("requests_overview:mine"),
+        url("requests_overview:notification-settings"),
+        url("accounts:profile"),
+        url("reports:answered", slug),
+        url("api-docs"),
+    ]
+    team = [
+        url("backlog:list", slug),
+        url("backlog:grooming", slug),
+        url("backlog:item", slug, done.number),
+        *([url("backlog:epic", slug, epic.number)] if epic else []),
+        url("sprints:list", slug),
+        url("sprints:detail", slug, running.pk),
+        url("sprints:board", slug, running.pk),
+        url("sprints:detail", slug, closed.pk),
+        url("sprints:review", slug, closed.pk),
+        url("sprints:detail", staged_product.slug, staged.pk),
+        url("sprints:board", staged_product.slug, staged.pk),
+        url("sprints:stage", staged_product.slug, staged.pk, stage.pk),
+        url("roadmap:timeline", slug),
+        url("roadmap:forecasts", slug),
+        url("roadmap:milestones", slug),
+        url("roadmap:shared", slug),
+        url("reports:home", slug),
+        url("reports:survey", slug, survey.pk),
+        url("reports:report", slug, report.round_id),
+        url("products:members", slug),
+    ]
+    leads = [
+        url("backlog:item-edit", slug, done.number),
+        url("sprints:plan", slug, running.pk),
+        url("sprints:create", slug),
+        url("sprints:settings", slug),
+        url("sprints:close", slug, running.pk),
+        url("requests_overview:inbox"),
+    ]
+    pm_only = [url("roadmap:item-create", slug), url("products:edit", slug), url("products:create")]
+    return {
+        "pia": [*everyone, *team, *leads, *pm_only],
+        "sam": [*everyone, *team, *leads],
+        "tara": [*everyone, *team],
+        "stella": everyone,
+        "admin": [url("status")],
+    }
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # naive datetimes of the demo's back-dated events
+def test_every_main_page_has_no_axe_violations_for_each_role(page, sign_in, live_server):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    failures = []
+    for username, urls in _demo_pages().items():
+        page.context.clear_cookies()
+        sign_in(User.objects.get(username=username))
+        for url in urls:
+            response = page.goto(url)
+            if response.status >= 400:
+                failures.append(f"{username} {url}: HTTP {response.status}")
+                continue
+            page.wait_for_load_state("networkidle")
+            violations = axe_violations(page, exclude=THIRD_PARTY.get(url, ()))
+            if violations:
+                failures.append(f"as {username}: " + describe_violations(url, violations))
+    assert not failures, "\n".join(failures)
