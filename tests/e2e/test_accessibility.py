@@ -13,6 +13,9 @@ from apps.backlog.models import BacklogItem
 from apps.products.models import Product
 from apps.reports.models import HappinessReport, Survey
 from apps.requests.models import StakeholderRequest
+from apps.retros.models import Retrospective
+from apps.retros.services import retro_create
+from apps.roadmap.models import RoadmapItem
 from apps.sprints.models import Sprint
 from tests.e2e.conftest import axe_violations, describe_violations
 
@@ -33,6 +36,8 @@ def _demo_pages() -> dict[str, list[str]]:
     epic = BacklogItem.objects.filter(product=product, kind="epic").first()
     request = StakeholderRequest.objects.filter(product=product).first()
     survey = Survey.objects.filter(product=product).first()
+    roadmap_item = RoadmapItem.objects.filter(product=product).first()
+    retro = Retrospective.objects.filter(product=product).first()
     report = HappinessReport.objects.filter(round__survey__product=product).order_by("-round__number").first()
 
     def url(name, *args):
@@ -42,6 +47,7 @@ def _demo_pages() -> dict[str, list[str]]:
         url("dashboard"),
         url("products:detail", slug),
         url("roadmap:board", slug),
+        *([url("roadmap:item", slug, roadmap_item.pk)] if roadmap_item and roadmap_item.shared else []),
         url("requests:list", slug),
         url("requests:submit", slug),
         url("requests:detail", slug, request.number),
@@ -68,6 +74,11 @@ def _demo_pages() -> dict[str, list[str]]:
         url("roadmap:forecasts", slug),
         url("roadmap:milestones", slug),
         url("roadmap:shared", slug),
+        *([url("roadmap:item", slug, roadmap_item.pk)] if roadmap_item and not roadmap_item.shared else []),
+        url("retros:list", slug),
+        url("retros:actions", slug),
+        url("retros:health-trend", slug),
+        *([url("retros:board", slug, retro.pk), url("retros:summary", slug, retro.pk)] if retro else []),
         url("reports:home", slug),
         url("reports:survey", slug, survey.pk),
         url("reports:report", slug, report.round_id),
@@ -79,6 +90,8 @@ def _demo_pages() -> dict[str, list[str]]:
         url("sprints:create", slug),
         url("sprints:settings", slug),
         url("sprints:close", slug, running.pk),
+        url("retros:create", slug),
+        url("retros:settings", slug),
         url("requests_overview:inbox"),
     ]
     pm_only = [url("roadmap:item-create", slug), url("products:edit", slug), url("products:create")]
@@ -91,9 +104,18 @@ def _demo_pages() -> dict[str, list[str]]:
     }
 
 
+def _add_a_retro() -> None:
+    """A retrospective of the last closed sprint, unless the demo already has one."""
+    product = Product.objects.get(slug="recommender")
+    if not Retrospective.objects.filter(product=product).exists():
+        closed = Sprint.objects.filter(product=product, status=Sprint.Status.CLOSED).first()
+        retro_create(actor=User.objects.get(username="sam"), product=product, sprint=closed)
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # naive datetimes of the demo's back-dated events
 def test_every_main_page_has_no_axe_violations_for_each_role(page, sign_in, live_server):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _add_a_retro()
     failures = []
     for username, urls in _demo_pages().items():
         page.context.clear_cookies()
