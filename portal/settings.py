@@ -260,7 +260,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "apps.core.api.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -288,6 +288,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the error answers it may give (apps.core.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.schema.document_errors",
+    ],
     # Choice sets whose field names ("status", "kind") recur across apps get explicit names.
     "ENUM_NAME_OVERRIDES": {
         "BacklogItemStatusEnum": "apps.backlog.models.BacklogItem.Status",

@@ -7,6 +7,8 @@ from apps.products import views as product_views
 
 # A database that does not answer is a 503 with Retry-After, wherever it fails.
 handler500 = "apps.core.outage.server_error"
+# An API address that leads nowhere answers the API's JSON 404, not a page.
+handler404 = "apps.core.views.not_found"
 
 api_v1 = [
     path("", include("apps.accounts.api_urls")),

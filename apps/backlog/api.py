@@ -111,7 +111,7 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
         return Response(BacklogItemSerializer(access.item_row(request.user, self.product, item)).data)
 
     @extend_schema(request=BulkSerializer, responses=BacklogItemSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     def bulk(self, request, *args, **kwargs):
         """Apply one change to several items: all of them or none."""
         data = dict(self._input(BulkSerializer))
@@ -124,7 +124,7 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
         return Response(BacklogItemSerializer(items, many=True).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, *args, **kwargs):
         """Who changed what and when, newest first (the latest 50 changes)."""
         return Response(HistoryEntrySerializer(selectors.item_history(self.get_object()), many=True).data)

@@ -36,7 +36,7 @@ class CriterionUpdateSerializer(serializers.Serializer):
 class BlockerSerializer(serializers.ModelSerializer):
     created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
     resolved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True, help_text="Null while the blocker is open."
     )
 
     class Meta:
@@ -48,9 +48,11 @@ class BlockerSerializer(serializers.ModelSerializer):
 class BacklogItemSerializer(serializers.ModelSerializer):
     # "parent" is the API's name for the epic; DRF's Field has a `parent` attribute (the serializer) too.
     parent: serializers.SlugRelatedField[BacklogItem] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="number", read_only=True, help_text="Number of the epic."
+        slug_field="number", read_only=True, allow_null=True, help_text="Number of the epic (null: none)."
     )
-    assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     # many_init is what many=True builds, with the type the stubs can see.
     labels = serializers.SlugRelatedField.many_init(slug_field="name", read_only=True)
     expected_points = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)

@@ -5,10 +5,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -74,3 +75,11 @@ def csp_report(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages without an icon link (the admin, a raw file)."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def not_found(request, exception=None):
+    """404 for an address no page or endpoint answers: the API's JSON shape
+    under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -11,9 +11,12 @@ class OutcomeMetricSerializer(serializers.ModelSerializer):
         max_digits=VALUE_MAX_DIGITS,
         decimal_places=VALUE_DECIMAL_PLACES,
         read_only=True,
-        help_text="The latest reading's value.",
+        allow_null=True,
+        help_text="The latest reading's value (null: no reading yet).",
     )
-    current_on = serializers.DateField(read_only=True, help_text="The day the latest reading was measured.")
+    current_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The day the latest reading was measured (null: no reading yet)."
+    )
     version = serializers.IntegerField(
         required=False, help_text="On edits: the version you saw; a newer one answers 409. Ignored on create."
     )

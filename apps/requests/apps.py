@@ -9,6 +9,7 @@ class RequestsConfig(AppConfig):
         from apps.notifications import targets
         from apps.requests import (
             notifications,
+            schema,  # noqa: F401 -- registers the request rows' shape with drf-spectacular
             tasks,  # noqa: F401 -- registers the tasks services queue by name (apps.core.queue)
         )
         from apps.requests.models import RequestEvent

@@ -102,11 +102,8 @@ def inbox(user, state: str = InboxState.TRIAGE) -> QuerySet[StakeholderRequest]:
         requests = requests.filter(status=Status.NEW).exclude(awake)
     else:
         requests = requests.filter(awake, status=Status.NEW)
-    return (
-        requests.select_related("product", "product__triage_settings", "requester")
-        .with_vote_count()
-        .order_by("created_at", "pk")
-    )
+    # as_seen_by: the inbox rows carry has_voted and is_watching like every other request row.
+    return requests.as_seen_by(user).select_related("product__triage_settings").order_by("created_at", "pk")
 
 
 def flag_service_levels(requests, today=None) -> list[StakeholderRequest]:

@@ -91,6 +91,10 @@ class RequestSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(stakeholder_request.get_absolute_url())
 
 
+# What the team's view adds to a request row; optional in the schema (apps.requests.schema).
+TEAM_ONLY_FIELDS = ("backlog_item", "snoozed_until", "first_response_at", "decided_at", "delivered_at")
+
+
 class TeamRequestSerializer(RequestSerializer):
     """The team's view adds the triage facts: backlog link, snooze and service-level clocks."""
 
@@ -99,14 +103,7 @@ class TeamRequestSerializer(RequestSerializer):
     )
 
     class Meta(RequestSerializer.Meta):
-        fields = [
-            *RequestSerializer.Meta.fields,
-            "backlog_item",
-            "snoozed_until",
-            "first_response_at",
-            "decided_at",
-            "delivered_at",
-        ]
+        fields = [*RequestSerializer.Meta.fields, *TEAM_ONLY_FIELDS]
         read_only_fields = fields
 
 

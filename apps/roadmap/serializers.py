@@ -36,7 +36,11 @@ class PublicForecastSerializer(ForecastSerializer):
 
 
 class PublicRoadmapItemSerializer(serializers.ModelSerializer):
-    target = serializers.DateField(read_only=True, help_text="The target date, or the last day of the target quarter.")
+    target = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The target date or the last day of the target quarter; null: none.",
+    )
     forecast = serializers.SerializerMethodField()
 
     class Meta:
