@@ -83,3 +83,23 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 })();
+
+// A table wider than a phone's screen scrolls inside its own box (portal.css);
+// such a box takes keyboard focus, so it can be scrolled without a mouse.
+(() => {
+  function markScrollingTables() {
+    for (const table of document.querySelectorAll("#main table")) {
+      const scrolls = table.scrollWidth > table.clientWidth + 1 && getComputedStyle(table).overflowX === "auto";
+      if (scrolls && !table.hasAttribute("tabindex")) table.setAttribute("tabindex", "0");
+      else if (!scrolls && table.getAttribute("tabindex") === "0") table.removeAttribute("tabindex");
+    }
+  }
+  let pending = 0;
+  const later = () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(markScrollingTables);
+  };
+  document.addEventListener("DOMContentLoaded", markScrollingTables);
+  window.addEventListener("resize", later);
+  document.addEventListener("htmx:afterSettle", later);
+})();
