@@ -82,4 +82,18 @@ SCHEDULE: list[Entry] = [
         crontab="30 2 * * *",
         description="Recomputes the roadmap and epic forecasts from the day's history; unchanged ones are left alone.",
     ),
+    Entry(
+        name="Delivery reports: build missing reports",
+        task="delivery.build_missing_reports",
+        crontab="0 7 * * *",
+        description="Builds last month's delivery report of every product that has none yet (a build lost with "
+        "the broker or a worker, or a product whose schedule is missing), and the report of every recently "
+        "closed sprint that has none.",
+    ),
+    Entry(
+        name="Delivery reports: send missed emails",
+        task="delivery.send_pending_emails",
+        every=timedelta(minutes=10),
+        description="Sends delivery-report emails whose queued task was lost; each goes out once.",
+    ),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.requests",
     "apps.roadmap",
     "apps.reports",
+    "apps.delivery",
     "apps.demo",
 ]
 

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("apps.requests.api_urls")),
     path("", include("apps.roadmap.api_urls")),
     path("", include("apps.reports.api_urls")),
+    path("", include("apps.delivery.api_urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,8 @@ urlpatterns = [
     path("p/<slug:product_slug>/requests/", include("apps.requests.urls")),
     path("p/<slug:product_slug>/roadmap/", include("apps.roadmap.urls")),
     path("p/<slug:product_slug>/reports/", include("apps.reports.urls")),
+    path("p/<slug:product_slug>/delivery/", include("apps.delivery.urls")),
+    path("portfolio/", include("apps.delivery.portfolio_urls")),
     path("requests/", include("apps.requests.overview_urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("status/", core_views.status, name="status"),

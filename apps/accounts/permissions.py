@@ -67,6 +67,12 @@ class Action(StrEnum):
     VIEW_SHARED_ROADMAP = "view_shared_roadmap"
     VIEW_ROADMAP = "view_roadmap"
     EDIT_ROADMAP = "edit_roadmap"
+    # Delivery reports: the team reads reports and the live dashboard; the PM
+    # runs the cadence and publishes a report's summary; everyone sees the
+    # latest published summary (stakeholders nothing else of it).
+    VIEW_DELIVERY_REPORTS = "view_delivery_reports"
+    MANAGE_DELIVERY_REPORTS = "manage_delivery_reports"
+    VIEW_PUBLISHED_DELIVERY = "view_published_delivery"
     # Outcome metrics and hypotheses: everyone sees the metrics and the
     # hypotheses published to stakeholders (statement, outcome, learning); the
     # team sees every hypothesis with its experiments and notes, records
@@ -133,6 +139,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.VIEW_RETROS: TEAM,
     Action.TAKE_PART_IN_RETRO: TEAM,
     Action.FACILITATE_RETRO: LEADS,
+    Action.VIEW_DELIVERY_REPORTS: TEAM,
+    Action.MANAGE_DELIVERY_REPORTS: frozenset({PM}),
+    Action.VIEW_PUBLISHED_DELIVERY: EVERYONE,
 }
 
 

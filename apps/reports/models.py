@@ -175,6 +175,13 @@ class HappinessReport(models.Model):
     action_note = models.TextField(blank=True, help_text="Markdown.")
     action_items = models.ManyToManyField("backlog.BacklogItem", blank=True, related_name="happiness_reports")
     actions_version = models.PositiveIntegerField(default=1)
+    # Published by the PM: stakeholders then see the aggregates of the latest
+    # published report on the product overview, and only the quotes picked here.
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_quotes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-built_at"]

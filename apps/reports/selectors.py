@@ -119,3 +119,13 @@ def open_invitations_of(user, product) -> QuerySet[Invitation]:
         round__survey__product=product,
         round__status=SurveyRound.Status.OPEN,
     ).select_related("round__survey")
+
+
+def latest_published_report(product) -> HappinessReport | None:
+    """The happiness report the PM published last, for the stakeholders' view of the product."""
+    return (
+        HappinessReport.objects.filter(round__survey__product=product, published_at__isnull=False)
+        .select_related("round__survey")
+        .order_by("-published_at")
+        .first()
+    )

@@ -527,3 +527,27 @@ def subscription_set(*, actor: User, product: Product, subscribed: bool) -> bool
     else:
         ReportSubscription.objects.filter(product=product, person=actor).delete()
     return subscribed
+
+
+def quotes_of(report: HappinessReport) -> list[str]:
+    """Every quote a report's themes carry: what a PM may pick to publish."""
+    themes = (report.figures or {}).get("themes") or {}
+    return [quote for key in ("liked", "improve") for theme in themes.get(key, []) for quote in theme["quotes"]]
+
+
+@transaction.atomic
+def report_publish(
+    *, actor: User, report: HappinessReport, published: bool, quotes: list[str] | None = None
+) -> HappinessReport:
+    """Show the report's aggregates to the product's stakeholders (or stop), with
+    only the quotes the PM picked; a quote the report does not carry is refused."""
+    report = HappinessReport.objects.select_for_update().get(pk=report.pk)
+    picked = [quote for quote in (quotes or []) if quote]
+    unknown = set(picked) - set(quotes_of(report))
+    if unknown:
+        raise ValidationError({"quotes": "Only quotes from this report can be published."})
+    report.published_at = timezone.now() if published else None
+    report.published_by = actor if published else None
+    report.published_quotes = picked if published else []
+    report.save(update_fields=["published_at", "published_by", "published_quotes"])
+    return report

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/close/", views.round_close, name="round-close"),
     path("rounds/<int:round_id>/rebuild/", views.report_rebuild, name="report-rebuild"),
     path("rounds/<int:round_id>/actions/", views.report_actions, name="report-actions"),
+    path("rounds/<int:round_id>/publish/", views.report_publish, name="report-publish"),
     path("rounds/<int:round_id>/actions/new-item/", views.report_item_create, name="report-item-create"),
     path("rounds/<int:round_id>/report.pdf", views.report_download, {"kind": "pdf"}, name="report-pdf"),
     path("rounds/<int:round_id>/report.html", views.report_download, {"kind": "html"}, name="report-html"),

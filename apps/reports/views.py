@@ -143,7 +143,7 @@ def report(request, product_slug, round_id):
     report = selectors.report_of(round_)
     context = {"product": product, "round": round_, "report": report}
     if report is not None:
-        context |= _actions_context(report, product)
+        context |= _actions_context(report, product) | {"quotes": services.quotes_of(report)}
     return TemplateResponse(request, "reports/report.html", context)
 
 
@@ -169,6 +169,21 @@ def report_rebuild(request, product_slug, round_id):
         services.report_rebuild(actor=request.user, round_=round_)
         messages.success(request, "The report is being rebuilt; reload in a moment.")
     return redirect("reports:report", product.slug, round_.pk)
+
+
+@login_required
+@require_POST
+def report_publish(request, product_slug, round_id):
+    """Publish the report's aggregates (and the quotes ticked) to the product's stakeholders, or stop."""
+    product = get_product(request.user, product_slug, MANAGE)
+    report = access_report_of_round(request.user, product, round_id, MANAGE)
+    published = request.POST.get("published") == "1"
+    with flash_errors(request):
+        services.report_publish(
+            actor=request.user, report=report, published=published, quotes=request.POST.getlist("quotes")
+        )
+        messages.success(request, "Published to stakeholders." if published else "No longer shown to stakeholders.")
+    return redirect("reports:report", product.slug, round_id)
 
 
 @login_required

@@ -29,6 +29,7 @@ DEMO_MODULES: list[str] = [
     "apps.sprints.demo",
     "apps.hypotheses.demo",
     "apps.roadmap.demo",
+    "apps.delivery.demo",
 ]
 
 

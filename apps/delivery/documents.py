@@ -1,0 +1,191 @@
+"""A delivery report as a downloadable document: self-contained HTML, or a
+PDF drawn in pure Python (fpdf2 with the DejaVu font bundled with the reports
+app, the approach of apps/reports/documents.py)."""
+
+from django.template.loader import render_to_string
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from apps.delivery.models import DeliveryReport
+from apps.reports.documents import FONTS
+
+MUTED = (102, 112, 133)
+HEADER_FILL = (238, 241, 246)
+
+
+def document_context(report: DeliveryReport) -> dict:
+    return {"report": report, "figures": report.figures, "product": report.product}
+
+
+def report_html(report: DeliveryReport) -> str:
+    return render_to_string("delivery/report_document.html", document_context(report))
+
+
+def _pct(ratio) -> str:
+    return "–" if ratio is None else f"{round(ratio * 100)} %"
+
+
+def _v(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def report_pdf(report: DeliveryReport) -> bytes:
+    figures = report.figures
+    pdf = _Document(f"Delivery report: {report.product.name}")
+    pdf.heading(f"Delivery report: {report.product.name}", size=18)
+    pdf.muted(f"{report.title} · {figures['start']} to {figures['end']} · version {report.version}")
+    pdf.paragraph(report.summary)
+    sprints = figures["sprints"]
+    pdf.heading("Sprint by sprint")
+    if sprints["sprints"]:
+        pdf.grid(
+            ["Sprint", "Committed", "Completed", "Say/do", "Scope +", "Scope −", "Carried over"],
+            [
+                [
+                    s["name"],
+                    _v(s["committed"]),
+                    _v(s["completed"]),
+                    _pct(s["say_do"]),
+                    _v(s["scope_added"]),
+                    _v(s["scope_removed"]),
+                    _v(s["carried_over"]),
+                ]
+                for s in sprints["sprints"]
+            ],
+        )
+    else:
+        pdf.muted("No sprint ran in this period.")
+    velocity = sprints["velocity"]
+    if velocity["sprints"]:
+        pdf.paragraph(
+            f"Velocity over the last {len(velocity['sprints'])} closed sprints: "
+            f"average {_v(velocity['average'])} points" + (f", {velocity['trend']}." if velocity["trend"] else ".")
+        )
+    flow = figures["flow"]
+    pdf.heading("Flow")
+    pdf.paragraph(f"{flow['finished']} items finished.")
+    pdf.grid(
+        ["Distribution", "Items", "50 %", "85 %", "95 %"],
+        [
+            [label, _v(d["count"]), _v(d["p50"]), _v(d["p85"]), _v(d["p95"])]
+            for label, d in (("Cycle time (days)", flow["cycle_time"]), ("Lead time (days)", flow["lead_time"]))
+        ],
+    )
+    pdf.grid(
+        ["Week of", "Items finished", "Points"], [[w["week"], w["items"], _v(w["points"])] for w in flow["throughput"]]
+    )
+    if flow["by_kind"]:
+        pdf.grid(["Kind", "Items", "Points"], [[k["label"], k["items"], _v(k["points"])] for k in flow["by_kind"]])
+    science = figures["science"]
+    pdf.heading("Science")
+    pdf.paragraph(
+        f"Experiments concluded: {science['experiments_concluded']}. Intermediate deliveries (findings): "
+        f"{science['intermediate_deliveries']}. Wrong assumptions: {science['wrong_assumptions']}, adding "
+        f"{science['follow_up_items']} follow-up items ({_v(science['follow_up_points'])} points)."
+    )
+    if science["hypotheses"]:
+        h = science["hypotheses"]
+        pdf.paragraph(
+            f"Hypotheses validated: {h['validated']}, invalidated: {h['invalidated']}, "
+            f"inconclusive: {h['inconclusive']}; experiments concluded: {h['experiments_concluded']}."
+        )
+    else:
+        pdf.muted("Hypotheses are not tracked in the portal yet.")
+    blockers = figures["blockers"]
+    pdf.heading("Blockers")
+    pdf.paragraph(
+        f"{_v(blockers['days'])} blocker-days on {blockers['items']} items; data access: "
+        f"{_v(blockers['data_access_days'])} days on {blockers['data_access_items']} items."
+    )
+    if blockers["longest_open"]:
+        pdf.grid(
+            ["Item", "Kind", "Since", "Days"],
+            [
+                [f"#{b['number']} {b['title']}", b["kind_label"], b["since"], b["days"]]
+                for b in blockers["longest_open"]
+            ],
+        )
+    requests = figures["requests"]
+    pdf.heading("Stakeholder requests")
+    pdf.grid(
+        ["Received", "Decided", "Delivered", "Median to first response", "Median to decision", "Target"],
+        [
+            [
+                requests["received"],
+                requests["decided"],
+                requests["delivered"],
+                _v(requests["median_first_response_days"]),
+                _v(requests["median_decision_days"]),
+                f"{requests['target_days']} working days",
+            ]
+        ],
+    )
+    roadmap = figures["roadmap"]
+    pdf.heading("Roadmap")
+    if roadmap["items"]:
+        pdf.grid(
+            ["Item", "Status", "50 %", "85 %", "Since last report"],
+            [[r["title"], r["status"], _v(r["p50"]), _v(r["p85"]), _moved(r)] for r in roadmap["items"]],
+        )
+    else:
+        pdf.muted("No open roadmap items.")
+    pdf.heading("Team")
+    team = figures.get("team")
+    if team:
+        pdf.paragraph(f"Retro actions done: {team['actions_done']}; still open: {team['actions_open']}.")
+        if team["health"]:
+            pdf.grid(
+                ["Health check", "Answers", "Score (0–100)"],
+                [[c["label"], c["responses"] if c["enough"] else "too few", _v(c["score"])] for c in team["health"]],
+            )
+    else:
+        pdf.muted("Retrospectives and health checks are not in the portal yet.")
+    return bytes(pdf.output())
+
+
+def _moved(row: dict) -> str:
+    if row["moved"] in ("later", "earlier"):
+        return f"{row['moved']} by {abs(row['moved_days'])} days"
+    return row["moved"] or "–"
+
+
+class _Document(FPDF):
+    def __init__(self, title: str):
+        super().__init__(format="A4")
+        self.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+        self.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+        self.set_auto_page_break(auto=True, margin=15)
+        self.set_title(title)
+        self.add_page()
+        self.set_font("DejaVu", size=10)
+
+    def heading(self, text: str, size: int = 13) -> None:
+        self.ln(3)
+        self.set_font("DejaVu", "B", size)
+        self.multi_cell(0, size * 0.6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("DejaVu", "", 10)
+        self.ln(1)
+
+    def paragraph(self, text: str) -> None:
+        self.multi_cell(0, 5.5, str(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def muted(self, text: str) -> None:
+        self.set_text_color(*MUTED)
+        self.paragraph(text)
+        self.set_text_color(0, 0, 0)
+
+    def grid(self, header: list[str], rows: list[list]) -> None:
+        with self.table(
+            first_row_as_headings=True,
+            line_height=6,
+            text_align="LEFT",
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
+        ) as table:
+            for values in [header, *rows]:
+                row = table.row()
+                for value in values:
+                    row.cell(str(value))
+        self.ln(2)
