@@ -79,7 +79,7 @@ class DeliveryReport(models.Model):
         if self.period == Period.MONTH:
             return self.start.strftime("%B %Y")
         name = (self.figures or {}).get("sprint_name") or "Sprint"
-        return f"{name} ({self.start:%-d %b} – {self.end:%-d %b %Y})"
+        return f"{name} ({self.start.day} {self.start:%b} – {self.end.day} {self.end:%b %Y})"
 
     @property
     def is_published(self) -> bool:

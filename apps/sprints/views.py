@@ -307,7 +307,8 @@ def sprint_start(request, product_slug, sprint_id):
             started = services.sprint_start(**start)
             messages.success(
                 request,
-                f"{started.name} started; it now runs {started.start_date:%-d %b} – {started.end_date:%-d %b %Y}. "
+                f"{started.name} started; it now runs {started.start_date.day} {started.start_date:%b} – "
+                f"{started.end_date.day} {started.end_date:%b %Y}. "
                 "Its plan is now the commitment.",
             )
             return redirect("sprints:board", product.slug, sprint.pk)
