@@ -586,6 +586,23 @@ def test_a_stale_capacity_edit_is_a_409_fragment(browser_client, scrum_master, p
     assert reload(sprint).capacity_points == Decimal(10)
 
 
+def test_a_capacity_edit_without_a_version_is_refused(browser_client, scrum_master, member, sprint):
+    """Issue 16: without a version the edit skipped the stale check; now the version is required."""
+    response = browser_client.as_user(scrum_master).post(
+        f"{BASE}{sprint.pk}/plan/capacity/",
+        {
+            "capacity-TOTAL_FORMS": "1",
+            "capacity-INITIAL_FORMS": "0",
+            "capacity-0-person": member.pk,
+            "capacity-0-points": "8",
+            "capacity-0-days_off": "0",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert reload(sprint).capacity_points == Decimal(10)
+
+
 def test_the_capacity_fragment_shows_the_new_capacity_and_version(browser_client, scrum_master, member, sprint):
     client = browser_client.as_user(scrum_master)
     data = {
