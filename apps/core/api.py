@@ -65,6 +65,13 @@ class StrictOrderingFilter(OrderingFilter):
     """`ordering` by a field the endpoint does not offer is a 400 naming the
     fields it offers, not silently the default order."""
 
+    def filter_queryset(self, request, queryset, view):
+        if not hasattr(queryset, "model"):  # a list built in Python: it has its own order
+            if request.query_params.get(self.ordering_param):
+                raise ValidationError({self.ordering_param: ["This list has a fixed order."]})
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
         if params:

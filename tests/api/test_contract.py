@@ -125,3 +125,10 @@ def test_valid_paging_still_works_and_a_page_past_the_end_is_a_404(api, pm, make
 def test_an_api_address_that_leads_nowhere_answers_json(api, pm):
     response = api.as_user(pm).get("/api/v1/products/recommender/backlog/items/not-a-number/")
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+def test_ordering_a_list_that_has_a_fixed_order_is_a_400_not_a_500(api, pm):
+    """Found by the schemathesis run: `?ordering=` on an endpoint whose list is built in Python crashed."""
+    response = api.as_user(pm).get("/api/v1/notifications/preferences/?ordering=kind")
+    assert response.status_code == 400 and "ordering" in response.json()
+    assert api.as_user(pm).get("/api/v1/notifications/preferences/").status_code == 200

@@ -13,7 +13,8 @@ import os
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -66,6 +67,18 @@ def demo(django_db_setup, django_db_blocker):
                 )
         yield tokens
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI app, whose end-of-request handler would
+    close the connection holding the test's transaction (Django's own test
+    client unhooks it the same way)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
