@@ -28,3 +28,15 @@ def test_installing_again_keeps_an_edit_made_in_the_admin(db):
     task.save()
     schedule_install()
     assert PeriodicTask.objects.get(name="Worker heartbeat").enabled is False
+
+
+def test_every_task_fits_in_the_brokers_visibility_timeout(settings):
+    """A task that may run (or wait for its retry) longer than the visibility
+    timeout would be handed to a second worker while the first still runs it."""
+    app.loader.import_default_modules()
+    ours = {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
+    assert ours
+    for name, task in ours.items():
+        runs = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+        waits = getattr(task, "retry_backoff_max", 0) if getattr(task, "autoretry_for", ()) else 0
+        assert runs + waits <= settings.LONGEST_TASK_SECONDS < settings.CELERY_BROKER_VISIBILITY_TIMEOUT, name
