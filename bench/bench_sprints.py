@@ -13,10 +13,10 @@ from apps.backlog.models import BacklogItem
 from apps.products.models import Product
 from apps.sprints import metrics
 from apps.sprints.models import ScopeEvent, Sprint, SprintItem
-from bench.harness import client_for, measure_get, print_header, print_row, raw_sql_floor
+from bench.harness import client_for, compare_get, print_header, print_row
 
 ITEMS_PER_SPRINT = 100
-ACTIVE_ITEMS = 60
+ACTIVE_ITEMS = 120
 STATUSES = ["new", "ready", "in_progress", "in_review", "done"]
 FIRST_MONDAY = datetime.date(2018, 1, 1)
 
@@ -132,10 +132,34 @@ def make_active(product: Product, user: User) -> Sprint:
     return sprint
 
 
+BOARD_SQL = (
+    "SELECT si.id, si.points, i.id, i.number, i.title, i.status, i.version, i.story_points, u.username, p.title, "
+    "EXISTS(SELECT 1 FROM backlog_blocker b WHERE b.item_id = i.id AND b.resolved_at IS NULL) "
+    "FROM sprints_sprintitem si JOIN backlog_backlogitem i ON i.id = si.item_id "
+    "LEFT JOIN accounts_user u ON u.id = i.assignee_id LEFT JOIN backlog_backlogitem p ON p.id = i.parent_id "
+    "WHERE si.sprint_id = %s AND si.outcome = 'open' ORDER BY i.rank"
+)
+ACTIVE_BURNDOWN_SQL = (
+    "SELECT s.start_date, s.end_date, e.kind, e.points, e.happened_at FROM sprints_sprint s "
+    "LEFT JOIN sprints_scopeevent e ON e.sprint_id = s.id WHERE s.id = %s ORDER BY e.happened_at"
+)
+CLOSED_BURNDOWN_SQL = "SELECT id, burndown FROM sprints_sprint WHERE id = %s"
+VELOCITY_SQL = (
+    "SELECT id, name, committed_points, completed_points FROM sprints_sprint WHERE product_id = %s "
+    "AND status = 'closed' ORDER BY end_date DESC LIMIT {last}"
+)
+LIST_SQL = (
+    "SELECT s.id, s.name, s.status, s.start_date, s.end_date, COUNT(i.id) FROM sprints_sprint s "
+    "LEFT JOIN sprints_sprintitem i ON i.sprint_id = s.id WHERE s.product_id = %s "
+    "GROUP BY s.id ORDER BY s.start_date DESC LIMIT 50"
+)
+
+
 def run() -> None:
-    user = User.objects.create_user("bench", password="x")
-    product = Product.objects.create(name="Bench", slug="bench")
-    Membership.objects.create(user=user, product=product, role=Role.SCRUM_MASTER)
+    user, _ = User.objects.get_or_create(username="bench")
+    product, created = Product.objects.get_or_create(slug="bench-sprints", defaults={"name": "Bench sprints"})
+    if created:
+        Membership.objects.create(user=user, product=product, role=Role.SCRUM_MASTER)
     client = client_for(user)
     print_header("sprints")
     for size in (20, 200):
@@ -147,18 +171,27 @@ def run() -> None:
         label = f"{size} closed sprints, {items} items"
         api = f"/api/v1/products/{product.slug}"
         page = f"/p/{product.slug}/sprints"
-        print_row(f"board ({ACTIVE_ITEMS} cards), {label}", measure_get(client, f"{page}/{active.pk}/board/"))
-        print_row(f"board by assignee, {label}", measure_get(client, f"{page}/{active.pk}/board/?lanes=assignee"))
-        print_row(f"API burndown, active sprint, {label}", measure_get(client, f"{api}/sprints/{active.pk}/burndown/"))
-        print_row(f"API burndown, closed sprint, {label}", measure_get(client, f"{api}/sprints/{closed.pk}/burndown/"))
-        print_row(f"API velocity (last 6), {label}", measure_get(client, f"{api}/velocity/"))
-        print_row(f"API velocity (last 50), {label}", measure_get(client, f"{api}/velocity/?last=50"))
-        print_row(f"API sprint list (first page), {label}", measure_get(client, f"{api}/sprints/"))
-        floor = raw_sql_floor(
-            "SELECT s.id, s.name, s.status, s.start_date, s.end_date, COUNT(i.id) FROM sprints_sprint s "
-            "LEFT JOIN sprints_sprintitem i ON i.sprint_id = s.id WHERE s.product_id = %s "
-            "GROUP BY s.id ORDER BY s.start_date DESC LIMIT 50",
-            [product.pk],
+        board = f"{page}/{active.pk}/board/"
+        print_row(f"board ({ACTIVE_ITEMS} cards), {label}", compare_get(client, board, BOARD_SQL, [active.pk]))
+        print_row(f"board by assignee, {label}", compare_get(client, board + "?lanes=assignee", BOARD_SQL, [active.pk]))
+        print_row(
+            f"API burndown, active sprint, {label}",
+            compare_get(client, f"{api}/sprints/{active.pk}/burndown/", ACTIVE_BURNDOWN_SQL, [active.pk]),
         )
-        print_row(f"sprint list page (50 per page), {label}", measure_get(client, f"{page}/"), floor)
-        print_row(f"sprint page (active), {label}", measure_get(client, f"{page}/{active.pk}/"))
+        print_row(
+            f"API burndown, closed sprint, {label}",
+            compare_get(client, f"{api}/sprints/{closed.pk}/burndown/", CLOSED_BURNDOWN_SQL, [closed.pk]),
+        )
+        print_row(
+            f"API velocity (last 6), {label}",
+            compare_get(client, f"{api}/velocity/", VELOCITY_SQL.format(last=6), [product.pk]),
+        )
+        print_row(
+            f"API velocity (last 50), {label}",
+            compare_get(client, f"{api}/velocity/?last=50", VELOCITY_SQL.format(last=50), [product.pk]),
+        )
+        print_row(
+            f"API sprint list (first page), {label}", compare_get(client, f"{api}/sprints/", LIST_SQL, [product.pk])
+        )
+        print_row(f"sprint list page (50 per page), {label}", compare_get(client, f"{page}/", LIST_SQL, [product.pk]))
+        print_row(f"sprint page (active), {label}", compare_get(client, f"{page}/{active.pk}/", BOARD_SQL, [active.pk]))

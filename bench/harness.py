@@ -1,6 +1,22 @@
 """What every benchmark shares: a scratch database, server-side timing of
-requests through the whole Django stack, query counts, the raw-SQL floor and
-peak memory. Benchmarks print figures; they never assert on time."""
+requests through the whole Django stack, query counts, the two floors a page
+is compared with, and peak memory. Benchmarks print figures; they never
+assert on time.
+
+The floors, measured in the same run as the figure they stand beside:
+- the SQL floor: one hand-written query fetching the same rows (the
+  database's own cost, over the same connection);
+- the view floor: an empty view through the same middleware, session and
+  sign-in (for the API: the same authentication, permission and throttle
+  classes), i.e. the cost of Django's request cycle (bench/urls.py).
+
+A figure's ratio is its median over the sum of the two floors' medians. The
+three are measured in interleaved rounds (floor, floor, figure, again), so a
+neighbour's load on a shared machine weighs on all three alike. Each figure
+gives the median wall time, its spread (quartiles) and the median CPU time of
+this process (Python's share: the database server's time is not in it, and
+it hardly depends on the machine's load).
+"""
 
 import gc
 import os
@@ -8,15 +24,23 @@ import statistics
 import time
 import tracemalloc
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import django
 
 # Measure what production runs: DEBUG off (no query log, no static finders),
-# with a throwaway key and plain HTTP for the in-process client.
+# with a throwaway key and plain HTTP for the in-process client. API throttles
+# count in CACHE_URL's cache: set it to Redis as production does
+# (CACHE_URL=redis://...); unset, the benchmarks count in this process's
+# memory, which costs the same (no SQL) without a server.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 50)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("CACHE_URL", "locmem://")
+# The benchmarks call the API far faster than any person: no throttling here
+# (the throttle is still counted, so its cost is in every API figure).
+os.environ.setdefault("API_RATE_PER_USER", "1000000/minute")
 django.setup()
 
 from django.conf import settings  # noqa: E402
@@ -26,18 +50,26 @@ from django.test.utils import CaptureQueriesContext, setup_databases, teardown_d
 
 settings.ALLOWED_HOSTS = ["*"]
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+settings.ROOT_URLCONF = "bench.urls"
+
+EMPTY_PAGE = "/bench/empty/"
+EMPTY_API = "/api/v1/bench/empty/"
+KEEP = os.environ.get("BENCH_KEEPDB", "") not in ("", "0")
 
 
 @contextmanager
 def scratch_database():
-    """A fresh database beside the real one (test_<name>, or a file under var/ for SQLite)."""
+    """A fresh database beside the real one (test_<name>, or a file under var/
+    for SQLite). BENCH_KEEPDB=1 keeps it between runs, so scale data is made
+    once (the modules only add what is missing)."""
     if connection.vendor == "sqlite":
-        settings.DATABASES["default"]["TEST"]["NAME"] = str(settings.VAR_DIR / f"bench-{os.getpid()}.sqlite3")
-    config = setup_databases(verbosity=0, interactive=False)
+        settings.DATABASES["default"]["TEST"]["NAME"] = str(settings.VAR_DIR / "bench.sqlite3")
+    config = setup_databases(verbosity=0, interactive=False, keepdb=KEEP)
     try:
         yield
     finally:
-        teardown_databases(config, verbosity=0)
+        if not KEEP:
+            teardown_databases(config, verbosity=0)
 
 
 def client_for(user) -> Client:
@@ -46,23 +78,60 @@ def client_for(user) -> Client:
     return client
 
 
-def measure(action, repeat: int = 15, warmup: int = 2) -> dict:
-    """Median and best wall time (ms) of `action()` and its query count."""
-    for _ in range(warmup):
-        action()
+@dataclass
+class Figures:
+    median_ms: float
+    q1_ms: float
+    q3_ms: float
+    best_ms: float
+    cpu_ms: float
+    queries: int
+
+    # The old dict interface (figures["median_ms"]) still works for modules not yet rewritten.
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+
+def _figures(walls: list[float], cpus: list[float], queries: int) -> Figures:
+    q1, _, q3 = statistics.quantiles(walls, n=4) if len(walls) > 1 else (walls[0],) * 3
+    return Figures(statistics.median(walls), q1, q3, min(walls), statistics.median(cpus), queries)
+
+
+def _count_queries(action) -> int:
     with CaptureQueriesContext(connection) as ctx:
         action()
-    queries = len(ctx)
-    times = []
+    return len(ctx)
+
+
+def _time(action) -> tuple[float, float]:
+    start_cpu, start = time.process_time(), time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000
+
+
+def measure_many(actions: list, repeat: int = 15, warmup: int = 2) -> list[Figures]:
+    """Figures of several actions measured in interleaved rounds."""
+    for _ in range(warmup):
+        for action in actions:
+            action()
+    queries = [_count_queries(action) for action in actions]
+    walls: list[list[float]] = [[] for _ in actions]
+    cpus: list[list[float]] = [[] for _ in actions]
     for _ in range(repeat):
         gc.collect()
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return {"median_ms": statistics.median(times), "best_ms": min(times), "queries": queries}
+        for n, action in enumerate(actions):
+            wall, cpu = _time(action)
+            walls[n].append(wall)
+            cpus[n].append(cpu)
+    return [_figures(w, c, q) for w, c, q in zip(walls, cpus, queries, strict=True)]
 
 
-def measure_get(client: Client, url: str, repeat: int = 15, expect: int = 200) -> dict:
+def measure(action, repeat: int = 15, warmup: int = 2) -> Figures:
+    """Median wall time (ms) of `action()`, its spread, CPU time and query count."""
+    return measure_many([action], repeat=repeat, warmup=warmup)[0]
+
+
+def getter(client: Client, url: str, expect: int = 200):
     def get():
         response = client.get(url)
         if response.status_code != expect:
@@ -70,19 +139,50 @@ def measure_get(client: Client, url: str, repeat: int = 15, expect: int = 200) -
         if hasattr(response, "streaming_content"):
             for _ in response.streaming_content:
                 pass
+        return response
 
-    return measure(get, repeat=repeat)
+    return get
 
 
-def raw_sql_floor(sql: str, params=(), repeat: int = 15) -> dict:
-    """Time to fetch the same rows with one hand-written query: the floor a page cannot beat."""
-
+def sql_fetch(sql: str, params=()):
     def fetch():
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             cursor.fetchall()
 
-    return measure(fetch, repeat=repeat)
+    return fetch
+
+
+def measure_get(client: Client, url: str, repeat: int = 15, expect: int = 200) -> Figures:
+    return measure(getter(client, url, expect), repeat=repeat)
+
+
+def raw_sql_floor(sql: str, params=(), repeat: int = 15) -> Figures:
+    """Time to fetch the same rows with one hand-written query: the floor a page cannot beat."""
+    return measure(sql_fetch(sql, params), repeat=repeat)
+
+
+@dataclass
+class Compared:
+    figures: Figures
+    sql: Figures
+    view: Figures
+
+    @property
+    def ratio(self) -> float:
+        return self.figures.median_ms / (self.sql.median_ms + self.view.median_ms)
+
+
+def compare(client: Client, action, sql: str, params=(), *, api: bool, repeat: int = 15) -> Compared:
+    """`action` (a request) beside its two floors: the SQL of its rows and an
+    empty view (page or API) for the same signed-in client, interleaved."""
+    empty = getter(client, EMPTY_API if api else EMPTY_PAGE)
+    figures, sql_floor, view_floor = measure_many([action, sql_fetch(sql, params), empty], repeat=repeat)
+    return Compared(figures, sql_floor, view_floor)
+
+
+def compare_get(client: Client, url: str, sql: str, params=(), *, repeat: int = 15, expect: int = 200) -> Compared:
+    return compare(client, getter(client, url, expect), sql, params, api=url.startswith("/api/"), repeat=repeat)
 
 
 def peak_memory_mb(action) -> float:
@@ -98,13 +198,26 @@ def peak_memory_mb(action) -> float:
 
 
 def print_header(title: str) -> None:
-    print(f"\n## {title}  [{connection.vendor}]")
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    print(f"\n## {title}  [{connection.vendor}, cache {cache}, DEBUG {'on' if settings.DEBUG else 'off'}]")
+    print(f"  {'':<54} {'median':>8} {'quartiles':>13} {'cpu':>6} {'queries':>7}")
 
 
-def print_row(label: str, figures: dict, floor: dict | None = None) -> None:
-    line = (
-        f"  {label:<52} {figures['median_ms']:8.1f} ms (best {figures['best_ms']:.1f})  {figures['queries']:3d} queries"
-    )
-    if floor is not None:
-        line += f"   raw SQL floor {floor['median_ms']:.1f} ms"
-    print(line)
+def _line(label: str, figures: Figures) -> str:
+    spread = f"{figures.q1_ms:.1f}–{figures.q3_ms:.1f}"
+    return f"  {label:<54} {figures.median_ms:5.1f} ms {spread:>13} {figures.cpu_ms:6.1f} {figures.queries:5d} q"
+
+
+def print_row(label: str, figures: Figures | Compared, floor: Figures | None = None) -> None:
+    if isinstance(figures, Compared):
+        line = _line(label, figures.figures)
+        line += (
+            f"   floors: SQL {figures.sql.median_ms:.1f} + view {figures.view.median_ms:.1f}"
+            f" ({figures.view.queries} q) = {figures.sql.median_ms + figures.view.median_ms:.1f} ms"
+            f"   ×{figures.ratio:.1f}"
+        )
+    else:
+        line = _line(label, figures)
+        if floor is not None:
+            line += f"   raw SQL floor {floor.median_ms:.1f} ms"
+    print(line, flush=True)
