@@ -1,52 +1,60 @@
 """The backlog page's rows, prepared in Python as plain dicts.
 
 A backlog page shows 50 interactive rows; Django templates resolve a dict key
-far faster than a model attribute (which first fails a key lookup), and the
-status and assignee menus depend only on the status and the assignee, so they
-are built once per page and shared by the rows."""
+far faster than a model attribute (which first fails a key lookup). The status
+menus depend only on the status, so they are built once per page and shared by
+the rows. The assignee menu is the same for every row but for the one that is
+selected: each row carries only its current assignee, and the page holds one
+menu of the team (`people_options`, in a <template>) that backlog.js copies
+into a row's menu when it is opened. Nothing on the page grows with rows ×
+people (a team of 100 used to mean 5,000 <option>s per page)."""
 
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.backlog import workflow
-from apps.backlog.models import BacklogItem
+from apps.backlog import selectors, workflow
+from apps.backlog.models import BacklogItem, is_highly_uncertain
 
 
-def backlog_rows(items, *, product, people) -> list[dict]:
+def backlog_rows(items, *, product) -> list[dict]:
+    """Rows of the page from `selectors.item_rows` dicts."""
     items_url = reverse("backlog:quick-add", args=[product.slug])
     epics_url = reverse("backlog:list", args=[product.slug]) + "epics/"
     status_menus = {status: status_menu(status) for status in BacklogItem.Status.values}
-    assignee_menus = {pk: assignee_menu(people, pk) for pk in [None, *(person.pk for person in people)]}
-    return [
-        {
-            "number": item.number,
-            "url": f"{items_url}{item.number}/",
-            "title": item.title,
-            "kind": item.kind,
-            "kind_label": item.get_kind_display(),
-            "status": item.status,
-            "status_label": item.get_status_display(),
-            "version": item.version,
-            "epic": _epic(item, epics_url),
-            "labels": [{"name": label.name, "color": label.color} for label in item.labels.all()],
-            "is_blocked": item.is_blocked,
-            "is_uncertain": item.is_highly_uncertain,
-            "points": points(item.story_points),
-            "range": f"{points(item.estimate_optimistic)}–{points(item.estimate_pessimistic)}"
-            if item.has_range
-            else "",
-            "assignee": str(item.assignee) if item.assignee else "",
-            "status_menu": status_menus[item.status],
-            "assignee_menu": assignee_menus.get(item.assignee_id) or assignee_menu(people, item.assignee_id),
-        }
-        for item in items
-    ]
-
-
-def _epic(item, epics_url) -> dict | None:
-    if item.parent is None:
-        return None
-    return {"url": f"{epics_url}{item.parent.number}/", "title": shorten(item.parent.title, 30)}
+    kinds, statuses = dict(BacklogItem.Kind.choices), dict(BacklogItem.Status.choices)
+    rows = []
+    for item in items:
+        estimate = (item["estimate_optimistic"], item["estimate_likely"], item["estimate_pessimistic"])
+        has_range = None not in estimate
+        epic = item["parent__number"]
+        rows.append(
+            {
+                "number": item["number"],
+                "url": f"{items_url}{item['number']}/",
+                "title": item["title"],
+                "kind": item["kind"],
+                "kind_label": kinds.get(item["kind"], item["kind"]),
+                "status": item["status"],
+                "status_label": statuses.get(item["status"], item["status"]),
+                "version": item["version"],
+                "epic": None
+                if epic is None
+                else {"url": f"{epics_url}{epic}/", "title": shorten(item["parent__title"], 30)},
+                "labels": selectors.labels_of(item),
+                "is_blocked": item["is_blocked"],
+                "is_uncertain": is_highly_uncertain(*estimate),
+                "points": points(item["story_points"]),
+                "range": f"{points(estimate[0])}–{points(estimate[2])}" if has_range else "",
+                "assignee_id": item["assignee_id"],
+                "assignee": selectors.person_name(
+                    item["assignee__first_name"], item["assignee__last_name"], item["assignee__username"]
+                )
+                if item["assignee_id"]
+                else "",
+                "status_menu": status_menus[item["status"]],
+            }
+        )
+    return rows
 
 
 def status_menu(status: str) -> str:
@@ -56,15 +64,24 @@ def status_menu(status: str) -> str:
     return current + format_html_join("", '<option value="{}">{}</option>', ((s.value, s.label) for s in targets))
 
 
-def assignee_menu(people, assignee_id) -> str:
-    """<option>s for an item's assignee menu, "nobody" first."""
-    nobody = format_html('<option value=""{}>nobody</option>', "" if assignee_id else " selected")
-    options = format_html_join(
+def people_options(people) -> str:
+    """<option>s of the team (`selectors.team_menu`) by id, built once per
+    page: the shared assignee menu of the rows and the bulk form's menu."""
+    return format_html_join("", '<option value="{}">{}</option>', ((pk, name) for pk, _, name in people))
+
+
+def assignee_filter_options(people, selected: list[str]) -> str:
+    """<option>s of the assignee filter (by username), the chosen ones selected."""
+    return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        ((person.pk, " selected" if person.pk == assignee_id else "", str(person)) for person in people),
+        ((username, " selected" if username in selected else "", name) for _, username, name in people),
     )
-    return nobody + options
+
+
+def epic_options(epics) -> str:
+    """<option>s of the epic picker's suggestions from (number, title) pairs."""
+    return format_html_join("", '<option value="{}">#{} {}</option>', ((n, n, shorten(t, 60)) for n, t in epics))
 
 
 def points(value) -> str:

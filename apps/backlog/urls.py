@@ -18,6 +18,7 @@ urlpatterns = [
     path("items/<int:number>/move/", views.item_move, name="item-move"),
     path("items/<int:number>/criteria/", views.criterion_add, name="criterion-add"),
     path("items/<int:number>/blockers/", views.blocker_add, name="blocker-add"),
+    path("epics/", views.epic_choices, name="epic-choices"),
     path("epics/<int:number>/", views.epic, name="epic"),
     path("criteria/<int:criterion_id>/toggle/", views.criterion_toggle, name="criterion-toggle"),
     path("blockers/<int:blocker_id>/resolve/", views.blocker_resolve, name="blocker-resolve"),

@@ -32,7 +32,7 @@ from apps.backlog.forms import (
     WorkForm,
 )
 from apps.backlog.models import BacklogItem, expected_points, is_highly_uncertain
-from apps.backlog.rows import backlog_rows
+from apps.backlog.rows import assignee_filter_options, backlog_rows, epic_options, people_options
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page
 from apps.products.access import get_product
@@ -45,18 +45,17 @@ ESTIMATE_FIELDS = ["story_points", "estimate_optimistic", "estimate_likely", "es
 
 def _row_context(product, items) -> dict:
     """The rows (see rows.py) and what the page or a row fragment needs around them."""
-    people = list(selectors.assignable_people(product))
     return {
         "product": product,
-        "people": people,
-        "rows": backlog_rows(items, product=product, people=people),
+        "rows": backlog_rows(items, product=product),
         "statuses": BacklogItem.Status,
     }
 
 
 def _row(request, product, item, *, error: str = "", status: int = 200) -> TemplateResponse:
     """One backlog row, fresh from the database, for htmx to swap in."""
-    context = _row_context(product, [access.item_row(request.user, product, item)])
+    row = selectors.item_rows(access.visible_items(request.user, product, numbers=[item.number])).get()
+    context = _row_context(product, [row])
     context |= {"row": context["rows"][0], "row_error": error}
     return TemplateResponse(request, "backlog/backlog.html#row", context, status=status)
 
@@ -70,26 +69,38 @@ def backlog(request, product_slug):
     status = 200 if filters.is_valid() else 400
     items = filters.qs if status == 200 else filters.queryset.none()
     after = request.GET.get("after", "")
-    rows, has_more = selectors.keyset_page(items, after=after, size=PAGE_SIZE)
+    rows, has_more = selectors.keyset_page(selectors.item_rows(items), after=after, size=PAGE_SIZE)
     query = [(key, value) for key in FILTER_KEYS for value in request.GET.getlist(key) if value]
     context = {
         **_row_context(product, rows),
         "filters": filters,
         "filter_query": urlencode(query),
-        "more_url": f"?{urlencode([*query, ('after', rows[-1].rank)])}" if has_more else "",
+        "more_url": f"?{urlencode([*query, ('after', rows[-1]['rank'])])}" if has_more else "",
         "has_more": has_more,
         "selected": {key: request.GET.getlist(key) for key in FILTER_KEYS},
     }
     if after and request.htmx:
         return page(request, "backlog/backlog.html", context, fragment="more-rows", status=status)
+    people = selectors.team_menu(product)
+    epic = request.GET.get("epic", "")
     context |= {
         "total": filters.qs.count() if status == 200 else 0,
         "labels": list(access.visible_labels(request.user, product)),
-        "epics": selectors.epic_menu(product),
+        "people_options": people_options(people),
+        "assignee_options": assignee_filter_options(people, context["selected"]["assignee"]),
+        "epic_title": selectors.epic_title(product, epic) if epic else "",
         "kinds": BacklogItem.Kind.choices,
         "bulk_actions": BulkForm.ACTIONS,
     }
     return page(request, "backlog/backlog.html", context, status=status)
+
+
+@login_required
+def epic_choices(request, product_slug):
+    """Suggestions of the epic filter while typing (<option>s of its datalist)."""
+    product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
+    choices = selectors.epic_choices(product, request.GET.get("epic", "")[:200])
+    return HttpResponse(epic_options(choices))
 
 
 @login_required

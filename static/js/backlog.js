@@ -95,6 +95,26 @@
     });
   }
 
+  // A row's assignee menu holds only its current assignee until it is opened:
+  // then it gets the page's one menu of the team (the <template>), keeping its
+  // value (an assignee who left the team stays first in the menu).
+  const team = document.getElementById("assignee-menu");
+  const fillAssigneeMenu = (event) => {
+    const select = event.target.closest && event.target.closest("select[data-assignee-menu]");
+    if (!team || !select || select.dataset.filled) return;
+    const current = select.value;
+    const options = team.content.cloneNode(true);
+    if ([...options.children].some((option) => option.value === current)) {
+      select.replaceChildren(options);
+    } else {
+      select.append(options);
+    }
+    select.value = current;
+    select.dataset.filled = "1";
+  };
+  rows.addEventListener("focusin", fillAssigneeMenu);
+  rows.addEventListener("pointerdown", fillAssigneeMenu);
+
   // The first quick-added item replaces the "empty backlog" note.
   rows.addEventListener("htmx:afterSwap", () => document.querySelector("p.empty")?.remove());
 

@@ -417,16 +417,43 @@ def test_operators_see_items_in_the_admin(client, product, make_item, django_use
     assertContains(client.get("/admin/backlog/backlogitem/"), "In the admin")
 
 
-def test_the_epic_filter_lists_epics_and_keeps_the_choice(browser_client, pm, product, make_item):
+def test_the_epic_filter_keeps_the_choice_and_names_the_epic(browser_client, pm, product, make_item):
     epic = make_item(kind="epic", title="Personalisation")
     make_item(parent=epic, title="Child story")
     make_item(title="Loose story")
     response = browser_client.as_user(pm).get(URL + f"?epic={epic.number}")
-    assertContains(
-        response, f'<option value="{epic.number}" selected>#{epic.number} Personalisation</option>', html=True
-    )
+    assertContains(response, f'name="epic" value="{epic.number}"')
+    assertContains(response, '<small class="muted">Personalisation</small>', html=True)
     assertContains(response, "Child story")
     assertNotContains(response, "Loose story")
+
+
+def test_the_page_lists_no_epics_and_the_picker_suggests_a_few_while_typing(
+    browser_client, pm, stakeholder, product, make_item
+):
+    churn = make_item(kind="epic", title="Churn model")
+    for n in range(25):
+        make_item(kind="epic", title=f"Ranking epic {n}")
+    client = browser_client.as_user(pm)
+    assertContains(client.get(URL), '<datalist id="epic-choices"></datalist>')  # filled while typing
+    suggestions = client.get(URL + "epics/?epic=chur")
+    assertContains(suggestions, f'<option value="{churn.number}">#{churn.number} Churn model</option>', html=True)
+    assertNotContains(suggestions, "Ranking")
+    assert client.get(URL + "epics/?epic=ranking").content.count(b"<option") == 20
+    assertContains(client.get(URL + f"epics/?epic=%23{churn.number}"), "Churn model")
+    assert client.get(URL + "epics/?epic=99999999999999999999").content == b""
+    assert browser_client.as_user(stakeholder).get(URL + "epics/?epic=chur").status_code == 403
+
+
+def test_row_assignee_menus_hold_their_assignee_and_the_page_one_team_menu(
+    browser_client, pm, member, product, make_item
+):
+    make_item(title="Mine", assignee=member)
+    make_item(title="Nobody's")
+    page = browser_client.as_user(pm).get(URL).content.decode()
+    assert page.count(f'<option value="{member.pk}"') == 3  # bulk menu, the team menu, the assigned row
+    assert page.count('<template id="assignee-menu">') == 1
+    assert page.count('<option value="" selected>nobody</option>') == 1
 
 
 def test_an_inline_edit_without_a_version_names_the_missing_field(browser_client, member, product, make_item):
