@@ -264,6 +264,11 @@ REST_FRAMEWORK = {
         "apps.core.api.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.Pagination",
+    # orjson, with DRF's output (apps/core/renderers.py); the browsable API stays.
+    "DEFAULT_RENDERER_CLASSES": [
+        "apps.core.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     # Counted in the shared cache (CACHE_URL), so across processes. Over the

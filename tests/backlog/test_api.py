@@ -339,3 +339,39 @@ def test_moving_next_to_an_item_number_beyond_the_column_is_a_400(api, pm, produ
     item = make_item()
     response = api.as_user(pm).post(f"{BASE}/items/{item.number}/move/", {"before": 10**12})
     assert response.status_code == 400 and "before" in response.json()
+
+
+def test_the_list_shapes_each_item_exactly_as_the_item_serializer_does(api, pm, member, product):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from apps.backlog import selectors
+    from apps.backlog.serializers import BacklogItemSerializer
+
+    epic = BacklogItemFactory(product=product, kind="epic", title="Epic")
+    ml, data = LabelFactory(product=product, name="ml"), LabelFactory(product=product, name="data")
+    plain = BacklogItemFactory(product=product, title="Plain")
+    ranged = BacklogItemFactory(
+        product=product,
+        parent=epic,
+        assignee=member,
+        description="Long **text**",
+        estimate_optimistic=Decimal("1.5"),
+        estimate_likely=Decimal("2"),
+        estimate_pessimistic=Decimal("13"),
+    )
+    pointed = BacklogItemFactory(product=product, story_points=Decimal("3"), status="done", done_at=timezone.now())
+    ranged.labels.set([ml, data])
+    pointed.labels.set([data])
+    BlockerFactory(item=plain)
+    listed = api.as_user(pm).get(f"{BASE}/items/?page_size=1000").json()["results"]
+    models = selectors.backlog_items(product)
+    assert listed == [BacklogItemSerializer(item).data for item in models]
+    assert [row["labels"] for row in listed if row["number"] == ranged.number] == [["data", "ml"]]
+
+
+def test_up_to_1000_items_come_in_one_call(api, pm, product):
+    fill(product, 250, None, [])
+    body = api.as_user(pm).get(f"{BASE}/items/?page_size=1000").json()
+    assert (body["count"], len(body["results"]), body["next"]) == (250, 250, None)
