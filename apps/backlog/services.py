@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -229,14 +229,28 @@ def item_move_to(*, actor: User, item: BacklogItem, edge: Literal["top", "bottom
     if edge not in ("top", "bottom"):
         raise ValidationError({"to": f"Move to 'top' or 'bottom', not {edge!r}."})
     _lock_product(item.product_id)
-    edge_rank = BacklogItem.objects.filter(product_id=item.product_id).aggregate(
-        r=Min("rank") if edge == "top" else Max("rank")
-    )["r"]
-    current = BacklogItem.objects.values_list("rank", flat=True).get(pk=item.pk)
-    if current == edge_rank:
-        item.rank = current
-        return item
-    return _set_rank(item, edge_rank - ranking.GAP if edge == "top" else edge_rank + ranking.GAP)
+    item.rank = _rank_to_edge(item, edge)
+    return item
+
+
+def _rank_to_edge(item: BacklogItem, edge: Literal["top", "bottom"]) -> int:
+    """One statement: the item's rank becomes one GAP beyond the edge's, unless
+    it is the edge already, and the rank it ends with comes back (RETURNING;
+    PostgreSQL and SQLite 3.35+). The product lock is held, so the edge cannot
+    move meanwhile. Writes the item's rank only, no history row."""
+    table = connection.ops.quote_name(BacklogItem._meta.db_table)
+    extreme, step = ("MIN", -ranking.GAP) if edge == "top" else ("MAX", ranking.GAP)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET rank = CASE WHEN {table}.rank = edge.rank THEN edge.rank ELSE edge.rank + %s END "  # noqa: S608 -- names from the model, values as parameters
+            f"FROM (SELECT {extreme}(rank) AS rank FROM {table} WHERE product_id = %s) AS edge "
+            f"WHERE {table}.id = %s RETURNING {table}.rank",
+            [step, item.product_id, item.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise BacklogItem.DoesNotExist(f"Item {item.pk} is gone.")
+    return row[0]
 
 
 @transaction.atomic
