@@ -194,7 +194,11 @@ def settings_set(
     *, actor: User, product: Product, monthly: bool, after_sprint_close: bool, expected_version: int | None = None
 ) -> DeliverySettings:
     settings = settings_ensure(product=product)
-    settings = DeliverySettings.objects.select_for_update().select_related("schedule", "product").get(pk=settings.pk)
+    settings = (
+        DeliverySettings.objects.select_for_update(of=("self",))
+        .select_related("schedule", "product")
+        .get(pk=settings.pk)
+    )
     refuse_if_stale(settings, expected_version, label="The delivery report settings")
     settings.schedule = cadence.schedule_set(settings, monthly=monthly)
     settings.after_sprint_close = after_sprint_close
