@@ -20,3 +20,11 @@ def wait_for(condition, timeout=30.0, interval=0.2):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+def allow_creating_products(user):
+    """Let `user` create products as the site would: the "products.add_product" permission."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="products", codename="add_product"))
+    return user

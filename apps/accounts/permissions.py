@@ -227,6 +227,25 @@ def product_ids_where(user, action: Action) -> list[int]:
     return [product_id for product_id, role in roles_of(user).items() if role in allowed]
 
 
+# --- Site-level rights (not tied to a product) --------------------------------
+
+PRODUCT_CREATION_REFUSED = "Only site staff and the people they allow may create products; ask a site administrator."
+
+
+def may_create_products(user) -> bool:
+    """Who may create a product (and become its product manager): site staff,
+    and people the site allows with the "products.add_product" permission,
+    given in the admin to a person or a group. Never through a product-scoped token."""
+    if not user.is_authenticated or scope_of(user) is not None:
+        return False
+    return bool(user.is_staff or user.has_perm("products.add_product"))
+
+
+def require_product_creation(user) -> None:
+    if not may_create_products(user):
+        raise PermissionDenied(PRODUCT_CREATION_REFUSED)
+
+
 def allows(role: Role | None, action: str) -> bool:
     """For templates: may a member with this role do `action`?"""
     return role is not None and role in POLICY[Action(action)]

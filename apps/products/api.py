@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from apps.accounts import services as accounts
 from apps.accounts.models import ApiToken, Membership
-from apps.accounts.permissions import Action
+from apps.accounts.permissions import Action, require_product_creation
 from apps.products import selectors, services
 from apps.products.access import (
     ProductScopedMixin,
@@ -44,8 +44,9 @@ class ProductViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Products the caller is a member of. Anyone signed in may create one and
-    becomes its product manager; only product managers may edit it."""
+    """Products the caller is a member of. Site staff and the people the site
+    allows (permission "products.add_product") may create one and become its
+    product manager; only product managers may edit it."""
 
     lookup_field = "slug"
     lookup_url_kwarg = "product_slug"
@@ -66,6 +67,10 @@ class ProductViewSet(
         if self.action == "retrieve":
             product = Product.objects.prefetch_related("outcome_metrics").get(pk=product.pk)
         return product
+
+    def create(self, request, *args, **kwargs):
+        require_product_creation(request.user)  # refused before the body is even read: 403
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.validated_data.pop("version", None)

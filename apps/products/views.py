@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts import services as accounts
-from apps.accounts.permissions import Action, can, require
+from apps.accounts.permissions import Action, can, may_create_products, require, require_product_creation
 from apps.core.forms import errors_on, form_status
 from apps.core.http import flash_errors, posted
 from apps.products import selectors, services
@@ -39,13 +39,16 @@ READINGS_PER_PAGE = 50
 
 @login_required
 def dashboard(request):
-    return TemplateResponse(
-        request, "products/dashboard.html", {"memberships": selectors.memberships_of_user(request.user)}
-    )
+    context = {
+        "memberships": selectors.memberships_of_user(request.user),
+        "may_create_products": may_create_products(request.user),
+    }
+    return TemplateResponse(request, "products/dashboard.html", context)
 
 
 @login_required
 def product_create(request):
+    require_product_creation(request.user)
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):

@@ -1,11 +1,13 @@
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from apps.accounts.models import Role
-from apps.accounts.permissions import Action, can, require, role_in
+from apps.accounts.permissions import Action, can, may_create_products, require, role_in
 from apps.products.access import get_product, products_where
-from tests.factories import MembershipFactory, ProductFactory
+from tests.factories import MembershipFactory, ProductFactory, UserFactory
+from tests.utils import allow_creating_products
 
 # Written out by hand (not derived from POLICY) so a change to the policy must
 # be made deliberately in both places.
@@ -107,3 +109,19 @@ def test_products_where_lists_only_products_with_the_right(pm, product):
     ProductFactory()  # not a member at all
     assert set(products_where(pm)) == {product, stakeholder_of}
     assert set(products_where(pm, Action.EDIT_PRODUCT)) == {product}
+
+
+def test_who_may_create_products_is_a_site_decision_not_a_product_role(pm, stakeholder, db):
+    assert not may_create_products(pm)  # managing one product is not enough
+    assert not may_create_products(stakeholder)
+    assert may_create_products(UserFactory(username="operator", is_staff=True))
+    assert may_create_products(UserFactory(username="root", is_superuser=True))
+    assert may_create_products(allow_creating_products(UserFactory(username="lead")))
+
+
+def test_a_group_can_carry_the_right_to_create_products(db):
+    creators = Group.objects.create(name="Product creators")
+    creators.permissions.add(Permission.objects.get(content_type__app_label="products", codename="add_product"))
+    person = UserFactory(username="lead")
+    person.groups.add(creators)
+    assert may_create_products(person)

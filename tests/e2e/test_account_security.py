@@ -5,6 +5,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from apps.accounts.models import ApiToken
+from tests.utils import allow_creating_products
 
 
 def test_a_person_makes_uses_and_revokes_an_api_token(sign_in, pm, product):
@@ -30,7 +31,7 @@ def test_a_person_makes_uses_and_revokes_an_api_token(sign_in, pm, product):
 
 
 def test_account_and_product_pages_break_no_csp_rule(sign_in, pm, product):
-    page = sign_in(pm)
+    page = sign_in(allow_creating_products(pm))
     violations = []
     page.on(
         "console",

@@ -4,7 +4,7 @@ from apps.accounts import services as accounts
 from apps.accounts.models import ApiToken, Membership, Role
 from apps.products.models import Product
 from tests.factories import MembershipFactory, OutcomeMetricFactory, ProductFactory, UserFactory
-from tests.utils import queries_of
+from tests.utils import allow_creating_products, queries_of
 
 
 def test_api_needs_authentication(api, product):
@@ -64,6 +64,7 @@ def test_outsider_gets_404_for_a_product_and_its_memberships(api, outsider, prod
 
 
 def test_creating_a_product_makes_the_caller_its_pm(api, member):
+    allow_creating_products(member)
     response = api.as_user(member).post("/api/v1/products/", {"name": "Fraud model", "kind": "ml"})
     assert response.status_code == 201
     product = Product.objects.get(slug=response.json()["slug"])
@@ -71,6 +72,7 @@ def test_creating_a_product_makes_the_caller_its_pm(api, member):
 
 
 def test_creating_a_product_with_an_unknown_kind_is_refused(api, member):
+    allow_creating_products(member)
     response = api.as_user(member).post("/api/v1/products/", {"name": "X", "kind": "quantum"})
     assert response.status_code == 400
     assert "kind" in response.json()
@@ -161,3 +163,16 @@ def test_a_product_edit_without_a_version_is_refused(api, pm, product):
     assert "version" in response.json()
     product.refresh_from_db()
     assert product.vision != "Blind overwrite"
+
+
+@pytest.mark.parametrize("persona", ["pm", "member", "stakeholder"], indirect=True)
+def test_people_the_site_has_not_allowed_cannot_create_a_product(api, persona):
+    response = api.as_user(persona).post("/api/v1/products/", {"name": "Fraud model", "kind": "ml"})
+    assert response.status_code == 403
+    assert "site administrator" in response.json()["detail"]
+    assert not Product.objects.filter(name="Fraud model").exists()
+
+
+def test_site_staff_may_create_a_product(api, db):
+    staff = UserFactory(username="operator", is_staff=True)
+    assert api.as_user(staff).post("/api/v1/products/", {"name": "Fraud model", "kind": "ml"}).status_code == 201

@@ -4,7 +4,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from apps.accounts.models import Membership, Role
 from apps.products.models import OutcomeMetric, Product
 from tests.factories import MembershipFactory, UserFactory
-from tests.utils import queries_of
+from tests.utils import allow_creating_products, queries_of
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, product):
@@ -85,6 +85,7 @@ def test_metric_without_a_name_is_refused_and_nothing_is_saved(browser_client, p
 
 
 def test_creating_a_product_makes_me_its_product_manager(browser_client, member):
+    allow_creating_products(member)
     response = browser_client.as_user(member).post("/p/new/", {"name": "Churn model", "kind": "ml", "vision": ""})
     product = Product.objects.get(name="Churn model")
     assert response.url == f"/p/{product.slug}/"
@@ -161,3 +162,26 @@ def test_a_product_without_a_name_is_refused(browser_client, pm, product):
     assert response.status_code == 400
     product.refresh_from_db()
     assert product.name == "Recommender"
+
+
+@pytest.mark.parametrize("persona", ["pm", "scrum_master", "member", "stakeholder"], indirect=True)
+def test_only_people_the_site_allows_are_offered_a_new_product(browser_client, persona, product):
+    client = browser_client.as_user(persona)
+    for path in ("/", f"/p/{product.slug}/"):
+        assertNotContains(client.get(path), "/p/new/")
+    response = client.get("/p/new/")
+    assertContains(response, "ask a site administrator", status_code=403)
+    response = client.post("/p/new/", {"name": "Churn model", "kind": "ml", "vision": ""})
+    assert response.status_code == 403
+    assert not Product.objects.filter(name="Churn model").exists()
+
+
+def test_a_person_given_the_permission_is_offered_a_new_product(browser_client, stakeholder, product):
+    client = browser_client.as_user(allow_creating_products(stakeholder))
+    assertContains(client.get("/"), "/p/new/")
+    assert client.get("/p/new/").status_code == 200
+
+
+def test_site_staff_are_offered_a_new_product(browser_client, db):
+    client = browser_client.as_user(UserFactory(username="operator", is_staff=True))
+    assertContains(client.get("/"), "/p/new/")

@@ -6,6 +6,7 @@ Each app that has demo data contributes it through its `demo.seed()`.
 
 from importlib import import_module
 
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -43,6 +44,10 @@ class Command(BaseCommand):
         for product in products:
             for username, _, _, role in PEOPLE:
                 Membership.objects.get_or_create(user=people[username], product=product, defaults={"role": role})
+        # The demo PM may start new products (README: who may create a product).
+        people["pia"].user_permissions.add(
+            Permission.objects.get(content_type__app_label="products", codename="add_product")
+        )
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)
         for module in DEMO_MODULES:
