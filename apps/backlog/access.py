@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 
-from apps.accounts.permissions import Action, require
+from apps.accounts.permissions import Action, can, require
 from apps.backlog import selectors
 from apps.backlog.filters import FILTER_KEYS, BacklogItemFilter
 from apps.backlog.models import MAX_NUMBER, AcceptanceCriterion, BacklogItem, Blocker, Label
@@ -39,6 +39,11 @@ def action_to_change(fields: Iterable[str]) -> Action:
     if set(fields) <= WORK_FIELDS | {"status"}:
         return Action.WORK_BACKLOG_ITEM
     return Action.EDIT_BACKLOG_ITEM
+
+
+def may_bulk(user, product: Product, change: str) -> bool:
+    """Whether the user holds the right a bulk change needs (the page offers only those)."""
+    return change in BULK_RIGHTS and can(user, BULK_RIGHTS[change], product)
 
 
 def require_bulk(user, product: Product, changes: Iterable[str]) -> None:

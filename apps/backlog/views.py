@@ -11,8 +11,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -90,7 +92,7 @@ def backlog(request, product_slug):
         "assignee_options": assignee_filter_options(people, context["selected"]["assignee"]),
         "epic_title": selectors.epic_title(product, epic) if epic else "",
         "kinds": BacklogItem.Kind.choices,
-        "bulk_actions": BulkForm.ACTIONS,
+        "bulk_actions": [choice for choice in BulkForm.ACTIONS if access.may_bulk(request.user, product, choice[0])],
     }
     return page(request, "backlog/backlog.html", context, status=status)
 
@@ -119,9 +121,21 @@ def quick_add(request, product_slug):
     # The new row goes where it belongs in the loaded list: first, or last
     # unless more rows are still to load (it will arrive with them).
     if not form.cleaned_data["at_top"] and request.POST.get("has_more"):
-        return _flash(request, f"Added #{item.number} “{item.title}” at the bottom of the backlog.")
-    response = _row(request, product, item)
-    response["HX-Reswap"] = "afterbegin" if form.cleaned_data["at_top"] else "beforeend"
+        response = _flash(request, f"Added #{item.number} “{item.title}” at the bottom of the backlog.")
+    else:
+        response = _row(request, product, item)
+        response["HX-Reswap"] = "afterbegin" if form.cleaned_data["at_top"] else "beforeend"
+    return _with_count(request, product, response)
+
+
+def _with_count(request, product, response: TemplateResponse) -> HttpResponse:
+    """The answer, and the page header's item count as it is now (counted under
+    the page's filters, sent back by the form), swapped in out of band."""
+    filters = access.filtered_items(request.user, product, QueryDict(request.POST.get("filter_query", "")))
+    total = filters.qs.count() if filters.is_valid() else 0
+    count = render_to_string("backlog/backlog.html#count", {"total": total, "count_only": True}, request)
+    response.render()
+    response.content += count.encode()
     return response
 
 
@@ -193,7 +207,12 @@ def bulk(request, product_slug):
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
     form = BulkForm(request.POST, product=product)
     if form.is_valid():
-        access.require_bulk(request.user, product, [form.cleaned_data["action"]])
+        try:
+            access.require_bulk(request.user, product, [form.cleaned_data["action"]])
+        except PermissionDenied as refused:
+            # Said on the backlog as it was filtered, not on a bare "Not allowed" page.
+            form.add_error(None, str(refused))
+    if form.is_valid():
         with errors_on(form):
             numbers = form.cleaned_data["items"]
             services.items_bulk_update(actor=request.user, product=product, numbers=numbers, **form.service_arguments())
@@ -266,7 +285,7 @@ def _detail_context(product, item, *, work_error: str = "") -> dict:
         "product": product,
         "item": item,
         "allowed_statuses": [BacklogItem.Status(s) for s in workflow.allowed_targets(item.status)],
-        "readiness_problems": workflow.readiness_problems(item) if item.status == BacklogItem.Status.NEW else [],
+        "readiness_problems": _readiness(item),
         "work_form": WorkForm(initial=initial, product=product),
         "work_error": work_error,
         "criterion_form": CriterionForm(),
@@ -325,8 +344,22 @@ def _criteria_response(request, product, number, form=None):
     if not request.htmx:
         return redirect(item)
     error = error_text(form) if form is not None and form.errors else ""
-    context = {"product": product, "item": item, "criterion_form": CriterionForm(), "criterion_error": error}
-    return TemplateResponse(request, "backlog/item_detail.html#criteria", context, status=form_status(form))
+    context = {
+        "product": product,
+        "item": item,
+        "criterion_form": CriterionForm(),
+        "criterion_error": error,
+        "readiness_problems": _readiness(item),
+        "readiness_oob": True,
+    }
+    # The criteria, and the readiness line of the same page out of band: it changes with them.
+    criteria = render_to_string("backlog/item_detail.html#criteria", context, request)
+    readiness = render_to_string("backlog/item_detail.html#readiness", context, request)
+    return HttpResponse(criteria + readiness, status=form_status(form))
+
+
+def _readiness(item) -> list[str]:
+    return workflow.readiness_problems(item) if item.status == BacklogItem.Status.NEW else []
 
 
 @login_required

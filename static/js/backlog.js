@@ -118,6 +118,20 @@
   // The first quick-added item replaces the "empty backlog" note.
   rows.addEventListener("htmx:afterSwap", () => document.querySelector("p.empty")?.remove());
 
+  // The bulk bar shows only the value the chosen change needs (and sends only that).
+  const bulkAction = document.querySelector("[data-bulk-action]");
+  if (bulkAction) {
+    const showValue = () => {
+      document.querySelectorAll("[data-bulk-for]").forEach((control) => {
+        const used = control.dataset.bulkFor.split(" ").includes(bulkAction.value);
+        control.hidden = !used;
+        control.disabled = !used;
+      });
+    };
+    bulkAction.addEventListener("change", showValue);
+    showValue();
+  }
+
   const selectAll = document.querySelector("[data-select-all]");
   if (selectAll) {
     selectAll.addEventListener("change", () => {

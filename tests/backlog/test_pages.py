@@ -71,6 +71,17 @@ def test_quick_add_at_the_top_or_with_more_to_load(browser_client, member, produ
     assertContains(later, "at the bottom of the backlog")
 
 
+def test_quick_add_refreshes_the_header_count_under_the_pages_filters(browser_client, member, product, make_item):
+    make_item(status="done")
+    client = browser_client.as_user(member)
+    response = client.post(URL + "items/", {"title": "Drift monitor", "kind": "task"}, **HTMX)
+    assertContains(response, '<small class="muted" id="backlog-count" hx-swap-oob="true">2 items</small>', html=True)
+    filtered = client.post(URL + "items/", {"title": "Another", "kind": "task", "filter_query": "status=new"}, **HTMX)
+    assertContains(filtered, '<small class="muted" id="backlog-count" hx-swap-oob="true">2 items</small>', html=True)
+    later = client.post(URL + "items/", {"title": "Later", "kind": "story", "has_more": "1"}, **HTMX)
+    assertContains(later, "4 items")
+
+
 def test_quick_add_with_an_empty_title_says_so_and_saves_nothing(browser_client, pm, product):
     response = browser_client.as_user(pm).post(URL + "items/", {"title": " ", "kind": "story"}, **HTMX)
     assert response.status_code == 400
@@ -184,12 +195,28 @@ def test_bulk_change_from_the_page(browser_client, pm, member, product, make_ite
 
 
 def test_bulk_needs_the_right_for_the_change(browser_client, member, product, make_item):
-    item = make_item()
+    item, other = make_item(), make_item()
     client = browser_client.as_user(member)
-    assert client.post(URL + "bulk/", {"items": [item.number], "action": "move_to_top"}).status_code == 403
+    # Refused, and said on the backlog as it was filtered (issue 15: it used to be a bare 403 page).
+    refused = client.post(
+        URL + "bulk/", {"items": [other.number], "action": "move_to_top", "filter_query": "status=new"}, follow=True
+    )
+    assert refused.redirect_chain[-1][0] == URL + "?status=new"
+    assertContains(refused, "may not do this")
+    assert BacklogItem.objects.order_by("rank").first() == item
     client.post(URL + "bulk/", {"items": [item.number], "action": "assignee", "assignee": member.pk})
     item.refresh_from_db()
     assert item.assignee == member
+
+
+def test_the_bulk_bar_offers_a_role_only_the_changes_it_may_make(browser_client, pm, member, product, make_item):
+    make_item()
+    member_page = browser_client.as_user(member).get(URL).content.decode()
+    assert 'value="status"' in member_page and 'value="assignee"' in member_page
+    for leads_only in ("move_to_top", "add_label", "remove_label"):
+        assert f'value="{leads_only}"' not in member_page
+    pm_page = browser_client.as_user(pm).get(URL).content.decode()
+    assert all(f'value="{action}"' in pm_page for action in ("status", "assignee", "add_label", "move_to_top"))
 
 
 def test_bulk_without_a_selection_explains(browser_client, pm, product):
@@ -585,3 +612,13 @@ def test_leads_see_the_controls_members_only_those_for_working(browser_client, p
     assertContains(member_page, 'id="bulk-form"')
     assertNotContains(member_page, "Drag to reorder")
     assertNotContains(member_page, 'placeholder="New label"')
+
+
+def test_adding_a_criterion_refreshes_the_items_readiness_line(browser_client, pm, product, make_item):
+    item = make_item(points=3)
+    client = browser_client.as_user(pm)
+    assertContains(client.get(URL + f"items/{item.number}/"), "Not ready yet: it has no acceptance criteria")
+    response = client.post(URL + f"items/{item.number}/criteria/", {"text": "AUC of at least 0.8"}, **HTMX)
+    assertContains(response, 'id="criteria-list"')
+    assertContains(response, 'id="readiness" class="muted" role="status" hx-swap-oob="true"')
+    assertContains(response, "it may be marked ready")

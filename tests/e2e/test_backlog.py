@@ -96,3 +96,38 @@ def test_quick_add_leaves_the_form_ready_for_the_next_title(sign_in, member, pro
     expect(page.locator("#backlog-rows")).to_contain_text("Drift alerts")
     expect(title).to_have_value("")
     expect(title).to_be_focused()
+
+
+def test_a_team_member_gets_a_bulk_bar_of_her_own_changes_and_a_live_item_count(
+    sign_in, member, product, make_item, assert_accessible
+):
+    make_item(title="Churn model")
+    page = sign_in(member)
+    page.goto(f"/p/{product.slug}/backlog/")
+    action = page.get_by_label("Bulk action", exact=True)
+    expect(action.locator("option")).to_have_text(["Set status", "Assign to"])  # no "Move to top"
+    expect(page.get_by_label("Bulk status")).to_be_visible()
+    expect(page.get_by_label("Bulk assignee")).to_be_hidden()
+    action.select_option("assignee")
+    expect(page.get_by_label("Bulk status")).to_be_hidden()
+    expect(page.get_by_label("Bulk assignee")).to_be_visible()
+    expect(page.get_by_label("Bulk label")).to_have_count(0)
+
+    expect(page.locator("#backlog-count")).to_have_text("1 item")
+    page.get_by_label("New item title").fill("Drift alerts")
+    page.get_by_label("New item title").press("Enter")
+    expect(page.locator("#backlog-count")).to_have_text("2 items")
+    assert_accessible(page)
+
+
+def test_the_item_pages_readiness_line_follows_a_new_criterion(sign_in, pm, product, make_item, assert_accessible):
+    item = make_item(title="Churn model", points=3)
+    page = sign_in(pm)
+    page.goto(f"/p/{product.slug}/backlog/items/{item.number}/")
+    readiness = page.locator("#readiness")
+    expect(readiness).to_contain_text("no acceptance criteria")
+    page.get_by_label("New acceptance criterion").fill("AUC of at least 0.8")
+    page.get_by_label("New acceptance criterion").press("Enter")
+    expect(page.locator("#criteria-list")).to_contain_text("AUC of at least 0.8")
+    expect(readiness).to_contain_text("it may be marked ready")
+    assert_accessible(page)
