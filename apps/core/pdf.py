@@ -1,6 +1,6 @@
 """PDF documents drawn in pure Python (fpdf2) with a bundled DejaVu font, so
 any text people wrote renders and no system library is needed. Shared by the
-happiness report and the retrospective summary."""
+happiness report, the retrospective summary and the delivery report."""
 
 import logging
 from pathlib import Path
@@ -14,6 +14,7 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 MUTED = (102, 112, 133)
 HEADER_FILL = (238, 241, 246)
+BAR_COLOUR = (54, 87, 201)
 
 
 class Document(FPDF):
@@ -42,6 +43,20 @@ class Document(FPDF):
         self.set_text_color(*MUTED)
         self.paragraph(text)
         self.set_text_color(0, 0, 0)
+
+    def bars(self, title: str, distribution: dict[str, int]) -> None:
+        """A horizontal bar per value, so the PDF has the chart the page has."""
+        self.paragraph(title, bold=True)
+        top = max(distribution.values(), default=0) or 1
+        for label, count in distribution.items():
+            self.cell(10, 6, label)
+            width = 110 * count / top
+            if width:
+                self.set_fill_color(*BAR_COLOUR)
+                self.rect(self.get_x(), self.get_y() + 1, width, 4, style="F")
+            self.set_x(self.get_x() + width + 2)
+            self.cell(20, 6, str(count), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_fill_color(255, 255, 255)
 
     def grid(self, header: list[str], rows: list[list], fills: list[list] | None = None) -> None:
         """A table; `fills` gives an optional background colour per cell."""

@@ -7,8 +7,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from apps.core.pdf import FONTS
 from apps.delivery.models import DeliveryReport
-from apps.reports.documents import FONTS
 
 MUTED = (102, 112, 133)
 HEADER_FILL = (238, 241, 246)

@@ -2,22 +2,12 @@
 PDF drawn in pure Python (fpdf2 with a bundled DejaVu font, so any text
 people wrote renders and no system library is needed)."""
 
-import logging
-
 from django.template.loader import render_to_string
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 
-from apps.core.pdf import FONTS
+from apps.core.pdf import Document
 from apps.reports import selectors
 from apps.reports.models import HappinessReport
 
-# fontTools logs every table it subsets at INFO: noise in the worker's log.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-BAR_COLOUR = (54, 87, 201)
-MUTED = (102, 112, 133)
-HEADER_FILL = (238, 241, 246)
 ARROWS = {"up": "▲", "down": "▼", "same": "="}
 
 
@@ -37,7 +27,7 @@ def report_html(report: HappinessReport) -> str:
 def report_pdf(report: HappinessReport) -> bytes:
     context = document_context(report)
     figures = context["figures"]
-    pdf = _Document()
+    pdf = Document("Happiness report")
     pdf.heading(f"Happiness report: {figures['product']}", size=18)
     pdf.muted(
         f"{figures['survey']} · round {figures['round']} · {figures['opened_on']} to {figures['closed_on']} · "
@@ -56,7 +46,7 @@ def report_pdf(report: HappinessReport) -> bytes:
     return bytes(pdf.output())
 
 
-def _pdf_headline(pdf: "_Document", figures: dict) -> None:
+def _pdf_headline(pdf: Document, figures: dict) -> None:
     overall = figures["overall"]
     nps = overall["nps"]
     pdf.heading("Happiness and recommendation")
@@ -99,7 +89,7 @@ def _pdf_headline(pdf: "_Document", figures: dict) -> None:
                     pdf.muted(f"“{quote}”")
 
 
-def _pdf_actions(pdf: "_Document", context: dict) -> None:
+def _pdf_actions(pdf: Document, context: dict) -> None:
     report, figures = context["report"], context["figures"]
     if report.action_note or context["action_items"]:
         pdf.heading("What we will do about it")
@@ -128,58 +118,3 @@ def _not_enough(slice_: dict, min_responses: int) -> str:
     if slice_.get("protects_others"):
         return "hidden so a smaller group's answers cannot be worked out"
     return f"not enough responses (at least {min_responses} needed)"
-
-
-class _Document(FPDF):
-    def __init__(self):
-        super().__init__(format="A4")
-        self.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
-        self.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
-        self.set_auto_page_break(auto=True, margin=15)
-        self.set_title("Happiness report")
-        self.add_page()
-        self.set_font("DejaVu", size=10)
-
-    def heading(self, text: str, size: int = 13) -> None:
-        self.ln(3)
-        self.set_font("DejaVu", "B", size)
-        self.multi_cell(0, size * 0.6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("DejaVu", "", 10)
-        self.ln(1)
-
-    def paragraph(self, text: str, bold: bool = False) -> None:
-        self.set_font("DejaVu", "B" if bold else "", 10)
-        self.multi_cell(0, 5.5, str(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("DejaVu", "", 10)
-
-    def muted(self, text: str) -> None:
-        self.set_text_color(*MUTED)
-        self.paragraph(text)
-        self.set_text_color(0, 0, 0)
-
-    def bars(self, title: str, distribution: dict[str, int]) -> None:
-        """A horizontal bar per score, so the PDF has the chart the page has."""
-        self.paragraph(title, bold=True)
-        top = max(distribution.values()) or 1
-        for score, count in distribution.items():
-            self.cell(10, 6, score)
-            width = 110 * count / top
-            if width:
-                self.set_fill_color(*BAR_COLOUR)
-                self.rect(self.get_x(), self.get_y() + 1, width, 4, style="F")
-            self.set_x(self.get_x() + width + 2)
-            self.cell(20, 6, str(count), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_fill_color(255, 255, 255)
-
-    def grid(self, header: list[str], rows: list[list]) -> None:
-        with super().table(
-            first_row_as_headings=True,
-            line_height=6,
-            text_align="LEFT",
-            headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
-        ) as table:
-            for values in [header, *rows]:
-                row = table.row()
-                for value in values:
-                    row.cell(str(value))
-        self.ln(2)
