@@ -172,6 +172,16 @@ def scope_of(user) -> TokenScope | None:
     return getattr(user, "_token_scope", None)
 
 
+@dataclass(frozen=True)
+class MemberOf:
+    """One of the user's products as the header's product menu shows it."""
+
+    product_id: int
+    role: Role
+    name: str
+    slug: str
+
+
 def roles_of(user) -> dict[int, Role]:
     """The user's role in each of their products, keyed by product id (only
     the token's product when acting through a scoped token).
@@ -183,20 +193,39 @@ def roles_of(user) -> dict[int, Role]:
         return {}
     cached = getattr(user, "_product_roles", None)
     if cached is None:
-        cached = {
-            product_id: Role(role)
-            for product_id, role in Membership.objects.filter(user=user).values_list("product_id", "role")
-        }
-        user._product_roles = cached
+        cached = _load_memberships(user)
     scope = scope_of(user)
     if scope is not None:
         return {product_id: role for product_id, role in cached.items() if product_id == scope.product_id}
     return cached
 
 
+def products_of(user) -> list[MemberOf]:
+    """The user's products by name with their role: the same one query as
+    `roles_of` (a page checks a role and shows the product menu at once)."""
+    if not user.is_authenticated:
+        return []
+    if getattr(user, "_product_memberships", None) is None:
+        _load_memberships(user)
+    allowed = roles_of(user)
+    return [membership for membership in user._product_memberships if membership.product_id in allowed]
+
+
+def _load_memberships(user) -> dict[int, Role]:
+    rows = (
+        Membership.objects.filter(user=user)
+        .order_by("product__name", "product_id")
+        .values_list("product_id", "role", "product__name", "product__slug")
+    )
+    user._product_memberships = [MemberOf(pk, Role(role), name, slug) for pk, role, name, slug in rows]
+    user._product_roles = {membership.product_id: membership.role for membership in user._product_memberships}
+    return user._product_roles
+
+
 def forget_roles(user) -> None:
     """Drop the cached roles after the user's memberships changed."""
     user.__dict__.pop("_product_roles", None)
+    user.__dict__.pop("_product_memberships", None)
 
 
 def role_in(user, product) -> Role | None:

@@ -14,6 +14,8 @@ from apps.accounts.models import User
 from apps.accounts.permissions import TEAM
 from apps.backlog import workflow
 from apps.backlog.models import BacklogItem, Blocker
+from apps.backlog.rows import shorten
+from apps.backlog.selectors import person_name
 from apps.sprints import metrics
 from apps.sprints.models import (
     ExitCriterion,
@@ -234,11 +236,6 @@ def sprint_entries(sprint: Sprint, *, outcomes: Iterable[str] | None = None) -> 
     return list(_entries(entries))
 
 
-def board_card(sprint: Sprint, item: BacklogItem) -> SprintItem:
-    """The board's card of one item of the sprint, as `board` shows it."""
-    return _entries(SprintItem.objects.filter(sprint=sprint, item=item, outcome=Outcome.OPEN)).get()
-
-
 def planning_backlog(product, *, limit: int = 100) -> list[BacklogItem]:
     """Open backlog items, in rank order, that no open sprint holds yet."""
     in_open_sprint = SprintItem.objects.filter(item_id=OuterRef("pk"), outcome=Outcome.OPEN)
@@ -373,33 +370,100 @@ SWIMLANES = {"none": "No swimlanes", "assignee": "By assignee", "epic": "By epic
 class Lane:
     key: str
     title: str
-    columns: dict[str, list[SprintItem]] = field(default_factory=dict)
+    columns: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
-    def cells(self) -> list[tuple[str, list[SprintItem]]]:
+    def cells(self) -> list[tuple[str, list[dict]]]:
         return list(self.columns.items())
+
+
+# What a board card shows, read as plain values (a board of 120 cards would
+# otherwise build 360 model objects before rendering anything).
+CARD_FIELDS = [
+    "id",
+    "item_id",
+    "points",
+    "blocked",
+    "item__number",
+    "item__title",
+    "item__version",
+    "item__status",
+    "item__story_points",
+    "item__estimate_optimistic",
+    "item__estimate_likely",
+    "item__estimate_pessimistic",
+    "item__assignee_id",
+    "item__assignee__username",
+    "item__assignee__first_name",
+    "item__assignee__last_name",
+    "item__parent_id",
+    "item__parent__number",
+    "item__parent__title",
+]
+
+
+def _cards(entries: QuerySet[SprintItem]) -> list[dict]:
+    rows = entries.annotate(blocked=open_blocker()).order_by("item__rank").values(*CARD_FIELDS)
+    return [_card(row) for row in rows]
+
+
+def _card(row: dict) -> dict:
+    """A card as the board template reads it (entry.item.title, entry.points, ...)."""
+    title = row["item__title"]
+    estimate = (row["item__estimate_optimistic"], row["item__estimate_likely"], row["item__estimate_pessimistic"])
+    parent = row["item__parent_id"]
+    return {
+        "id": row["id"],
+        "item_id": row["item_id"],
+        "points": row["points"],
+        "blocked": row["blocked"],
+        "item": {
+            "number": row["item__number"],
+            "title": title,
+            "short_title": shorten(title, 50),
+            "version": row["item__version"],
+            "status": row["item__status"],
+            "is_estimated": row["item__story_points"] is not None or None not in estimate,
+            "assignee_id": row["item__assignee_id"],
+            "assignee": person_name(
+                row["item__assignee__first_name"], row["item__assignee__last_name"], row["item__assignee__username"]
+            )
+            if row["item__assignee_id"]
+            else "",
+            "parent_id": parent,
+            "parent": None if parent is None else {"title": row["item__parent__title"]},
+            "parent_name": "" if parent is None else f"#{row['item__parent__number']} {row['item__parent__title']}",
+        },
+    }
+
+
+def board_card(sprint: Sprint, item: BacklogItem) -> dict:
+    """The board's card of one item of the sprint, as `board` shows it."""
+    cards = _cards(SprintItem.objects.filter(sprint=sprint, item=item, outcome=Outcome.OPEN))
+    if not cards:
+        raise SprintItem.DoesNotExist("The item is not open in this sprint.")
+    return cards[0]
 
 
 def board(sprint: Sprint, lanes: str = "none") -> list[Lane]:
     """The sprint's open items in status columns, split into swimlanes."""
-    entries = sprint_entries(sprint, outcomes=[Outcome.OPEN])
     grouped: dict[str, Lane] = {}
-    for entry in entries:
-        key, title = _lane_of(entry.item, lanes)
+    for card in _cards(SprintItem.objects.filter(sprint=sprint, outcome=Outcome.OPEN)):
+        key, title = _lane_of(card["item"], lanes)
         lane = grouped.get(key)
         if lane is None:
             lane = grouped[key] = Lane(key, title, {status: [] for status in BOARD_COLUMNS})
-        if entry.item.status in lane.columns:
-            lane.columns[entry.item.status].append(entry)
+        if card["item"]["status"] in lane.columns:
+            lane.columns[card["item"]["status"]].append(card)
     unassigned = [lane for key, lane in grouped.items() if key == "none"]
     return sorted((lane for key, lane in grouped.items() if key != "none"), key=lambda lane: lane.title) + unassigned
 
 
-def _lane_of(item: BacklogItem, lanes: str) -> tuple[str, str]:
+def _lane_of(item: dict, lanes: str) -> tuple[str, str]:
     if lanes == "assignee":
-        return ("none", "Unassigned") if item.assignee is None else (f"user-{item.assignee_id}", str(item.assignee))
+        return ("none", "Unassigned") if not item["assignee_id"] else (f"user-{item['assignee_id']}", item["assignee"])
     if lanes == "epic":
-        return ("none", "No epic") if item.parent is None else (f"epic-{item.parent_id}", str(item.parent))
+        return ("none", "No epic") if item["parent_id"] is None else (f"epic-{item['parent_id']}", item["parent_name"])
     return ("none", "All items")
 
 
