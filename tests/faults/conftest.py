@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.db import connection
 
@@ -178,9 +179,11 @@ def portal_queues_to(url: str):
 
 
 def _reset_pool(app) -> None:
-    """Drop the connection and producer pools, so the next send connects to the broker now configured."""
-    pool = getattr(app, "_pool", None)
-    if pool is not None:
-        pool.force_close_all()
+    """Drop the connection and producer pools, so the next send connects to the broker now configured.
+
+    Celery's pools live in kombu's process-wide registry, keyed by the broker's
+    address: closing one without forgetting it leaves a closed pool that every
+    later send (and every later test) would be handed."""
+    kombu.pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
