@@ -135,13 +135,17 @@ def has_activity(product: Product) -> bool:
 
 
 def reports_build_missing(*, today: datetime.date | None = None) -> int:
-    """The sweep: last month's report of every product whose monthly cadence is on
+    """The sweep: the default cadence (a monthly beat entry) for every product that has
+    started a sprint and has none yet; last month's report of every product whose monthly cadence is on
     (the default) and that has something to report, and the report of every sprint
     closed in the last 31 days that has none, when the product reports after sprints.
     A build lost with the broker or a worker is made here; existing ones are left alone."""
     today = today or timezone.localdate()
     start, end = previous_month(today)
     built = 0
+    # A product that began running sprints gets its own monthly beat entry (the default cadence).
+    for product in Product.objects.filter(sprints__started_at__isnull=False, delivery_settings__isnull=True).distinct():
+        settings_ensure(product=product)
     paused = set(
         DeliverySettings.objects.filter(schedule__isnull=False, schedule__enabled=False).values_list(
             "product_id", flat=True

@@ -158,6 +158,8 @@ def test_the_sweep_builds_the_periods_left_unbuilt_once(history, django_capture_
     assert built == 2
     assert again == 0
     assert set(DeliveryReport.objects.values_list("period", flat=True)) == {"month", "sprint"}
+    # The product got its own monthly entry in django-celery-beat.
+    assert PeriodicTask.objects.get(task="delivery.build_scheduled").enabled
 
 
 def test_a_paused_product_is_not_swept(history, pm):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.backlog.models import BacklogItem
+from apps.delivery.models import DeliveryReport
 from apps.products.models import Product
 from apps.reports.models import HappinessReport, Survey
 from apps.requests.models import StakeholderRequest
@@ -39,6 +40,7 @@ def _demo_pages() -> dict[str, list[str]]:
     roadmap_item = RoadmapItem.objects.filter(product=product).first()
     retro = Retrospective.objects.filter(product=product).first()
     report = HappinessReport.objects.filter(round__survey__product=product).order_by("-round__number").first()
+    delivery_report = DeliveryReport.objects.filter(product=product).first()
 
     def url(name, *args):
         return reverse(name, args=args)
@@ -83,6 +85,11 @@ def _demo_pages() -> dict[str, list[str]]:
         url("reports:survey", slug, survey.pk),
         url("reports:report", slug, report.round_id),
         url("products:members", slug),
+        url("delivery:home", slug),
+        url("delivery:dashboard", slug),
+        url("delivery:compare", slug),
+        url("delivery:report", slug, delivery_report.pk),
+        url("portfolio:home"),
     ]
     leads = [
         url("backlog:item-edit", slug, done.number),
