@@ -12,6 +12,7 @@ import statistics
 import time
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Role, User
@@ -192,6 +193,9 @@ def run() -> None:
     first_monday = today - datetime.timedelta(days=today.weekday() + SPRINT_DAYS * 151)
     for size in (15, 150):
         make_history(product, user, size - Sprint.objects.filter(product=product).count(), first_monday)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum keeps them in production
+                cursor.execute("ANALYZE")
         items = BacklogItem.objects.filter(product=product).count()
         label = f"{size} sprints, {items} items, {StakeholderRequest.objects.filter(product=product).count()} requests"
         print(f"  ({History.objects.filter(product_id=product.pk).count()} history rows)")
