@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from apps.accounts.permissions import Action, can
+from apps.accounts.permissions import Action, allows, can
 from apps.core.exceptions import Conflict
 from apps.core.forms import errors_on, form_status
 from apps.core.http import as_id, flash_errors, page, posted
@@ -25,6 +25,7 @@ from apps.products.access import get_product
 from apps.reports import cadence, documents, links, selectors, services
 from apps.reports.access import access_report_of_round, access_round, access_survey
 from apps.reports.forms import ActionItemForm, ActionsForm, AnswerForm, SurveyForm
+from apps.retros.selectors import health_trend
 
 VIEW = Action.VIEW_HAPPINESS_REPORTS
 MANAGE = Action.MANAGE_SURVEYS
@@ -144,6 +145,9 @@ def report(request, product_slug, round_id):
     context = {"product": product, "round": round_, "report": report}
     if report is not None:
         context |= _actions_context(report, product) | {"quotes": services.quotes_of(report)}
+        if allows(product.viewer_role, Action.VIEW_RETROS):
+            # The team's own health checks (retrospectives), as they stood when the round closed.
+            context["health"] = health_trend(product, closed_by=round_.closed_at)
     return TemplateResponse(request, "reports/report.html", context)
 
 

@@ -253,20 +253,29 @@ def health_of(check: HealthCheck) -> dict:
     }
 
 
-def health_trend(product: Product | int, *, last: int = TREND_CHECKS, until: HealthCheck | None = None) -> dict:
+def health_trend(
+    product: Product | int,
+    *,
+    last: int = TREND_CHECKS,
+    until: HealthCheck | None = None,
+    closed_by: datetime.datetime | None = None,
+) -> dict:
     """The product's last closed health checks as a grid: a column per check
     (by sprint), a row per dimension, each cell the score (green 100, amber
     50, red 0), its colour, the counts and the trend against the previous
     check with enough answers. Checks below their minimum number of answers
     show as a column without figures; their answers are never read.
 
-    Used by the retrospectives' health page and by the happiness report."""
+    Used by the retrospectives' health page and by the happiness report (which
+    shows the checks closed by the time its round closed: `closed_by`)."""
     product_id = product if isinstance(product, int) else product.pk
     checks_qs = HealthCheck.objects.filter(product_id=product_id, status=HealthCheck.Status.CLOSED)
     if until is not None:
         checks_qs = HealthCheck.objects.filter(product_id=product_id).filter(
             Q(pk=until.pk) | Q(status=HealthCheck.Status.CLOSED, retro__created_at__lt=until.retro.created_at)
         )
+    if closed_by is not None:
+        checks_qs = checks_qs.filter(closed_at__lte=closed_by)
     checks = list(
         checks_qs.select_related("retro__sprint", "retro__stage").order_by("-retro__created_at", "-id")[:last]
     )
