@@ -29,6 +29,7 @@ DEMO_MODULES: list[str] = [
     "apps.requests.demo",
     "apps.sprints.demo",
     "apps.hypotheses.demo",
+    "apps.retros.demo",
     "apps.roadmap.demo",
     "apps.delivery.demo",
 ]
