@@ -2,8 +2,9 @@
 // with the board version it shows; the server answers 204 while nothing
 // moved. A poll waits while this person is sending something, dragging a
 // card or typing in a field that a swap would replace, so it never throws
-// their work away (the add-card and add-action forms are kept across swaps
-// with hx-preserve). Without JavaScript every button and form still works.
+// their work away (the add-card forms, which change with nothing else, are
+// kept across swaps with hx-preserve). Without JavaScript every button and
+// form still works.
 (() => {
   let sending = 0;
   let dragging = false;
@@ -22,22 +23,22 @@
       if (sending || dragging || document.hidden || typingInSwappedField(board)) event.preventDefault();
       return;
     }
-    if (event.detail.elt.closest("#board-live")) {
-      event.detail.elt.dataset.counted = "1";
-      sending += 1;
-    }
-  });
-
-  document.addEventListener("htmx:afterRequest", (event) => {
     const elt = event.detail.elt;
-    if (elt.dataset.counted) {
-      delete elt.dataset.counted;
+    if (!elt.closest("#board-live")) return;
+    // Counted until the answer is in, whatever the swap does to the element
+    // that sent it (a replaced element's own events no longer reach document).
+    sending += 1;
+    event.detail.xhr.addEventListener("loadend", () => {
       sending = Math.max(0, sending - 1);
-      if (event.detail.successful) {
-        const messages = document.getElementById("messages");
-        if (messages) messages.innerHTML = "";
-        if (elt.matches("form.add-card, form.add-action, form.new-theme")) elt.reset();
-      }
+    });
+    if (elt.matches("form.add-card, form.add-action, form.new-theme")) {
+      event.detail.xhr.addEventListener("load", () => {
+        if (event.detail.xhr.status < 300) {
+          elt.reset();
+          const messages = document.getElementById("messages");
+          if (messages) messages.innerHTML = "";
+        }
+      });
     }
   });
 
