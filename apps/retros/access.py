@@ -24,6 +24,7 @@ from django.http import Http404
 
 from apps.accounts.permissions import TEAM, Action, can, require, role_in
 from apps.core.http import as_id
+from apps.products.access import get_product
 from apps.products.models import Product
 from apps.retros import writers
 from apps.retros.models import (
@@ -100,6 +101,38 @@ def is_own_card(user, card: Card, secret: str | None) -> bool:
     if card.anonymous:
         return writers.wrote(secret, card)
     return card.author_id is not None and card.author_id == user.pk
+
+
+def own_card_ids(user, secret: str | None, rows) -> set[int]:
+    """Which of these cards (rows of id, anonymous, author id, writer tag) the
+    person wrote: named ones by author, anonymous ones by the browser secret."""
+    own = set()
+    for pk, anonymous, author_id, writer_tag in rows:
+        if anonymous:
+            if secret and writer_tag and writers.matches(writer_tag, secret, pk):
+                own.add(pk)
+        elif author_id is not None and author_id == user.pk:
+            own.add(pk)
+    return own
+
+
+def board_version(user, product_slug: str, retro_id) -> int:
+    """The version of a board the person may see, for a poll to compare: one
+    query (and the roles). Who may not see it is told as get_product tells them."""
+    found = (
+        _by_id(Retrospective.objects.filter(product__slug=product_slug), retro_id)
+        .values_list("product_id", "board_version")
+        .first()
+    )
+    if found is None:
+        get_product(user, product_slug, Action.VIEW_RETROS)
+        raise Http404("No such retrospective in this product.")
+    require(user, Action.VIEW_RETROS, found[0])
+    return found[1]
+
+
+def require_view(user, retro: Retrospective) -> None:
+    require(user, Action.VIEW_RETROS, retro.product_id)
 
 
 def visible_cards(user, retro: Retrospective, secret: str | None, cards=None) -> list[Card]:

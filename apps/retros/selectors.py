@@ -56,9 +56,23 @@ def sprints_for_retros(product: Product) -> QuerySet[Sprint]:
 
 
 @dataclass
+class CardRow:
+    """A card as a board shows it. An anonymous card has no author to show."""
+
+    pk: int
+    column_id: int
+    theme_id: int | None
+    content: str
+    anonymous: bool
+    author_id: int | None
+    author: str
+    version: int
+
+
+@dataclass
 class ThemeView:
     theme: Theme
-    cards: list[Card] = field(default_factory=list)
+    cards: list[CardRow] = field(default_factory=list)
     votes: int | None = None  # None while votes are secret (vote phase)
     my_votes: int = 0
 
@@ -66,7 +80,7 @@ class ThemeView:
 @dataclass
 class ColumnView:
     column: Column
-    cards: list[Card] = field(default_factory=list)
+    cards: list[CardRow] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +89,7 @@ class Board:
     columns: list[ColumnView]
     themes: list[ThemeView]
     card_count: int
+    own: set[int]
     my_votes_used: int
     actions: list[ActionItem]
     to_review: list[ActionItem]
@@ -94,10 +109,47 @@ class Board:
 
 def board(retro: Retrospective, viewer: User, secret: str | None) -> Board:
     """Everything one person's board shows, in a fixed number of queries.
-    While cards are written, a person sees only their own."""
+    While cards are written, a person sees only their own (read in full);
+    from the reveal on, every card, read as plain rows (a board holds hundreds)."""
+    access.require_view(viewer, retro)
     columns = list(Column.objects.filter(retro=retro))
-    all_cards = list(Card.objects.filter(retro=retro).select_related("author").order_by("position", "id"))
-    cards = access.visible_cards(viewer, retro, secret, cards=all_cards)
+    writing = retro.phase in (Phase.REVIEW, Phase.WRITE)
+    if writing:
+        rows = list(Card.objects.filter(retro=retro).values_list("pk", "anonymous", "author_id", "writer_tag"))
+        own = access.own_card_ids(viewer, secret, rows)
+        cards = [
+            _row_of(card, content=card.content)
+            for card in Card.objects.filter(pk__in=own).select_related("author").order_by("position", "id")
+        ]
+        card_count = len(rows)
+    else:
+        cards = [
+            CardRow(
+                pk=row["pk"],
+                column_id=row["column_id"],
+                theme_id=row["theme_id"],
+                content=row["text"],
+                anonymous=row["anonymous"],
+                author_id=row["author_id"],
+                author=_name(row),
+                version=row["version"],
+            )
+            for row in Card.objects.filter(retro=retro)
+            .order_by("position", "id")
+            .values(
+                "pk",
+                "column_id",
+                "theme_id",
+                "text",
+                "anonymous",
+                "author_id",
+                "version",
+                "author__first_name",
+                "author__last_name",
+                "author__username",
+            )
+        ]
+        card_count = len(cards)
     grouping = retro.is_at_least(Phase.GROUP)
     votes_public = retro.is_at_least(Phase.DISCUSS)
     themes = list(
@@ -106,8 +158,8 @@ def board(retro: Retrospective, viewer: User, secret: str | None) -> Board:
         else []
     )
     mine = Counter(access.my_votes(viewer, retro).values_list("theme_id", flat=True)) if grouping else Counter()
-    by_theme: dict[int, list[Card]] = defaultdict(list)
-    by_column: dict[int, list[Card]] = defaultdict(list)
+    by_theme: dict[int, list[CardRow]] = defaultdict(list)
+    by_column: dict[int, list[CardRow]] = defaultdict(list)
     for card in cards:
         if grouping and card.theme_id:
             by_theme[card.theme_id].append(card)
@@ -129,7 +181,8 @@ def board(retro: Retrospective, viewer: User, secret: str | None) -> Board:
         retro=retro,
         columns=[ColumnView(column=c, cards=by_column.get(c.pk, [])) for c in columns],
         themes=theme_views,
-        card_count=len(all_cards),
+        card_count=card_count,
+        own={card.pk for card in cards} if writing else set(),
         my_votes_used=sum(mine.values()),
         actions=list(
             ActionItem.objects.filter(retro=retro)
@@ -142,6 +195,24 @@ def board(retro: Retrospective, viewer: User, secret: str | None) -> Board:
         health_answered=check is not None
         and HealthCheckMark.objects.filter(health_check=check, person=viewer).exists(),
         health_answers=answer_count(check) if check else {},
+    )
+
+
+def _name(row: dict) -> str:
+    full = f"{row['author__first_name']} {row['author__last_name']}".strip()
+    return full or (row["author__username"] or "")
+
+
+def _row_of(card: Card, *, content: str) -> "CardRow":
+    return CardRow(
+        pk=card.pk,
+        column_id=card.column_id,
+        theme_id=card.theme_id,
+        content=content,
+        anonymous=card.anonymous,
+        author_id=card.author_id,
+        author=str(card.author) if card.author else "",
+        version=card.version,
     )
 
 

@@ -580,9 +580,10 @@ def vote_add(*, actor: User, retro: Retrospective, theme: Theme) -> Vote:
         )
     if not current.several_votes_per_theme and mine.filter(theme=theme).exists():
         raise ValidationError("One vote per theme in this retrospective: you already voted for it.")
-    vote = Vote.objects.create(retro=current, theme=theme, voter=actor)
-    _moved(current)
-    return vote
+    # The board version stays: while people vote nobody sees anyone else's
+    # votes, so no other board changes (30 voters would otherwise make every
+    # poll of every board a full render). The voter's own answer shows it.
+    return Vote.objects.create(retro=current, theme=theme, voter=actor)
 
 
 @transaction.atomic
@@ -593,8 +594,7 @@ def vote_remove(*, actor: User, retro: Retrospective, theme: Theme) -> None:
     vote = Vote.objects.filter(retro=current, voter=actor, theme=theme).order_by("-id").first()
     if vote is None:
         raise ValidationError("You have no vote on that theme to take back.")
-    vote.delete()
-    _moved(current)
+    vote.delete()  # the board version stays, as for vote_add
 
 
 # --- Discussion ------------------------------------------------------------------

@@ -227,10 +227,7 @@ def _board_context(request, product, retro: Retrospective) -> dict:
         "may_hand_over": access.may_hand_over(request.user, retro),
         "next_phase": PHASE_ORDER[phase_index + 1] if phase_index + 1 < len(PHASE_ORDER) else None,
         "phases": [(p, i < phase_index, i == phase_index) for i, p in enumerate(PHASE_ORDER)],
-        "action_form": forms.ActionForm(team=team, themes=[view.theme for view in board.themes]),
-        "own": {card.pk for column in board.columns for card in column.cards}
-        if retro.phase in (Phase.REVIEW, Phase.WRITE)
-        else set(),
+        "own": board.own,
     }
 
 
@@ -248,10 +245,10 @@ def board(request, product_slug, retro_id):
 @with_writer_secret
 def board_live(request, product_slug, retro_id):
     """What each browser fetches every two seconds: 204 while the board has not moved."""
+    if as_id(request.GET.get("since")) == access.board_version(request.user, product_slug, retro_id):
+        return HttpResponse(status=204)
     product = get_product(request.user, product_slug, Action.VIEW_RETROS)
     retro = access.access_retro(request.user, product, retro_id)
-    if as_id(request.GET.get("since")) == retro.board_version:
-        return HttpResponse(status=204)
     return TemplateResponse(request, "retros/board.html#live", _board_context(request, product, retro))
 
 

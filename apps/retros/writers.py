@@ -66,11 +66,15 @@ def tag(secret: str, card_id: int) -> str:
     return hmac.new(_key(), f"{card_id}:{secret}".encode(), sha256).hexdigest()
 
 
+def matches(writer_tag: str, secret: str, card_id: int) -> bool:
+    return hmac.compare_digest(writer_tag, tag(secret, card_id))
+
+
 def wrote(secret: str | None, card) -> bool:
     """Whether the holder of `secret` wrote this anonymous card."""
     if not secret or not card.writer_tag:
         return False
-    return hmac.compare_digest(card.writer_tag, tag(secret, card.pk))
+    return matches(card.writer_tag, secret, card.pk)
 
 
 def _draft_key() -> bytes:

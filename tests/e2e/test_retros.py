@@ -101,9 +101,9 @@ def test_three_people_run_a_retro_on_one_board_and_its_action_comes_back(
         alice.get_by_role("button", name="Make theme").click()
         theme = bob.get_by_role("article", name="Theme Delivery friction")
         expect(theme).to_be_visible()
-        loose = bob.locator("li.retro-card", has_text="Standups run long")
-        loose.get_by_label("Theme for this card").select_option(label="Delivery friction")
-        loose.get_by_role("button", name="Move").click()
+        bob.get_by_label("Card to move").select_option(label="Standups run long")
+        bob.get_by_label("into", exact=True).select_option(label="Delivery friction")
+        bob.get_by_role("button", name="Move", exact=True).click()
         expect(alice.get_by_role("list", name="Cards in Delivery friction")).to_contain_text("Standups run long")
 
         # Voting at the same moment: both clicks go out before either answer is in.

@@ -294,7 +294,7 @@ def test_board_queries_do_not_grow_with_cards(
 def test_an_unchanged_board_costs_a_few_queries(browser_client, django_assert_num_queries, member, retro):
     client = browser_client.as_user(member)
     version = Retrospective.objects.get(pk=retro.pk).board_version
-    with django_assert_num_queries(5):  # session, user, roles, product, retro
+    with django_assert_num_queries(4):  # session, user, the board version, roles
         assert client.get(url("live", retro), {"since": version}).status_code == 204
 
 
@@ -341,3 +341,14 @@ def test_the_sprint_page_offers_leads_to_open_the_retro(browser_client, scrum_ma
     assert (
         "Open the retrospective" not in browser_client.as_user(member).get(sprint.get_absolute_url()).content.decode()
     )
+
+
+def test_a_vote_changes_only_the_voters_board(browser_client, member, teammate, scrum_master, retro):
+    services.card_add(actor=member, retro=retro, column=first_column(retro), text="Card")
+    retro = to_phase(retro, "vote", scrum_master)
+    version = Retrospective.objects.get(pk=retro.pk).board_version
+    theme = Theme.objects.get()
+    answer = browser_client.as_user(member).post(url("vote", retro), {"theme": theme.pk}, **HTMX)
+    assert 'data-testid="votes-left">4<' in answer.content.decode()
+    # Nobody else sees votes while people vote: their polls stay empty answers.
+    assert browser_client.as_user(teammate).get(url("live", retro), {"since": version}).status_code == 204

@@ -1,5 +1,6 @@
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -33,3 +34,21 @@ def arrow_words(direction: str) -> str:
 @register.filter
 def times(count: int) -> range:
     return range(count or 0)
+
+
+@register.simple_tag
+def card_items(cards) -> str:
+    """The <li> of each card, read-only (a board shows hundreds: drawn here, not in a template loop)."""
+    return format_html_join(
+        "",
+        '<li class="retro-card{}" data-card="{}"><span class="text">{}</span><span class="meta">{}</span></li>',
+        (
+            (
+                " anonymous" if card.anonymous else "",
+                card.pk,
+                card.content,
+                "anonymous" if card.anonymous else card.author,
+            )
+            for card in cards
+        ),
+    )
