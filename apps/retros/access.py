@@ -270,6 +270,11 @@ def access_format(user, product: Product, format_id, action: Action = Action.FAC
     return found
 
 
+def visible_dimensions(user, product: Product) -> QuerySet[HealthDimension]:
+    require(user, Action.VIEW_RETROS, product)
+    return HealthDimension.objects.filter(product=product).order_by("position", "id")
+
+
 def access_dimension(user, product: Product, dimension_id, action: Action = Action.FACILITATE_RETRO) -> HealthDimension:
     require(user, action, product)
     dimension = _by_id(HealthDimension.objects.filter(product=product), dimension_id).first()
