@@ -4,7 +4,9 @@ not grow with the number of cards, themes or checks."""
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -198,7 +200,7 @@ def board(retro: Retrospective, viewer: User, secret: str | None) -> Board:
     )
 
 
-def _name(row: dict) -> str:
+def _name(row: Mapping[str, Any]) -> str:
     full = f"{row['author__first_name']} {row['author__last_name']}".strip()
     return full or (row["author__username"] or "")
 

@@ -191,6 +191,20 @@ def test_the_admin_shows_no_writer(client, closed_board, writer, db):
         assert not any(trace in page.content.decode() for trace in traces(writer)), address
 
 
+def test_the_admin_shows_health_answers_without_people(client, product, scrum_master, retro, db):
+    check = answer_as_many(product, retro, 5)
+    services.health_check_close(actor=scrum_master, check=check)
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    people = [m.user for m in product.memberships.select_related("user") if m.user.username.startswith("user")]
+    for address in (
+        reverse("admin:retros_healthanswer_changelist"),
+        reverse("admin:retros_healthcheck_change", args=[check.pk]),
+    ):
+        page = client.get(address).content.decode()
+        assert not any(person.username in page or person.email in page for person in people), address
+
+
 def test_no_row_of_any_retro_table_points_at_the_writer(closed_board, writer):
     # Like everyone in the team, the writer is sent the summary; nothing else of theirs is here.
     assert SummaryEmail.objects.filter(recipient=writer).exists()

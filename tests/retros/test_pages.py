@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.retros import services
-from apps.retros.models import Card, Phase, Retrospective, Theme, Vote
+from apps.retros.models import Card, Phase, RetroFormat, Retrospective, Theme, Vote
 from tests.factories import MembershipFactory, UserFactory
 from tests.retros.conftest import MONDAY, first_column, to_phase
 from tests.utils import queries_of
@@ -352,3 +352,68 @@ def test_a_vote_changes_only_the_voters_board(browser_client, member, teammate, 
     assert 'data-testid="votes-left">4<' in answer.content.decode()
     # Nobody else sees votes while people vote: their polls stay empty answers.
     assert browser_client.as_user(teammate).get(url("live", retro), {"since": version}).status_code == 204
+
+
+# --- Settings, layouts, dimensions and stale edits -----------------------------------------
+
+
+def test_leads_keep_layouts_and_dimensions_members_do_not(browser_client, scrum_master, member, product):
+    address = reverse("retros:settings", args=["recommender"])
+    assert browser_client.as_user(member).get(address).status_code == 403
+    client = browser_client.as_user(scrum_master)
+    assert "Delivering value" in client.get(address).content.decode()
+    saved = client.post(
+        reverse("retros:format-save", args=["recommender"]),
+        {"name": "KALM", "columns": "Keep: what works\nAdd\nLess\nMore"},
+    )
+    assert saved.status_code == 302
+    layout = RetroFormat.objects.get(product=product)
+    assert [c["title"] for c in layout.columns] == ["Keep", "Add", "Less", "More"]
+    refused = client.post(reverse("retros:format-save", args=["recommender"]), {"name": "Twice", "columns": "A\na"})
+    assert refused.status_code == 400 and "same title" in refused.content.decode()
+    added = client.post(reverse("retros:dimension-add", args=["recommender"]), {"name": "Data access"})
+    assert added.status_code == 302
+    fun = product.health_dimensions.get(name="Fun")
+    client.post(reverse("retros:dimension-update", args=["recommender", fun.pk]), {"active": "0"})
+    assert not product.health_dimensions.get(name="Fun").active
+
+
+@pytest.mark.parametrize("field", ["title", "votes_per_person"])
+def test_a_stale_retro_settings_edit_is_a_409_with_a_message(browser_client, scrum_master, retro, field):
+    services.retro_update(actor=scrum_master, retro=retro, expected_version=retro.version, title="Renamed")
+    response = browser_client.as_user(scrum_master).post(
+        url("edit", retro), {"title": "Mine", "votes_per_person": 3, "version": retro.version}
+    )
+    assert response.status_code == 409 and "changed by someone else" in response.content.decode()
+    assert Retrospective.objects.get(pk=retro.pk).title == "Renamed"
+
+
+def test_a_stale_action_edit_is_a_409_with_a_message(browser_client, member, scrum_master, retro):
+    retro = to_phase(retro, "reveal", scrum_master)
+    action = services.action_add(actor=member, retro=retro, text="Write the runbook")
+    services.action_update(actor=scrum_master, action=action, expected_version=1, text="Write the runbook today")
+    response = browser_client.as_user(member).post(
+        reverse("retros:action-edit", args=["recommender", action.pk]),
+        {"text": "Mine", "status": "open", "version": 1},
+    )
+    assert response.status_code == 409 and "changed by someone else" in response.content.decode()
+
+
+def test_a_stale_theme_rename_is_a_409_message_on_the_board(browser_client, member, scrum_master, retro):
+    retro = to_phase(retro, "group", scrum_master)
+    theme = services.theme_create(actor=member, retro=retro, title="Tooling")
+    services.theme_update(actor=scrum_master, theme=theme, expected_version=1, title="Tools")
+    response = browser_client.as_user(member).post(
+        url("theme-update", retro, theme.pk), {"title": "Build", "version": 1}, **HTMX
+    )
+    assert response.status_code == 409 and "changed by someone else" in response.content.decode()
+    assert Theme.objects.get(pk=theme.pk).title == "Tools"
+
+
+def test_a_stale_hand_over_is_a_409(browser_client, pm, member, scrum_master, retro):
+    services.retro_hand_over(actor=pm, retro=retro, facilitator=member, expected_version=retro.version)
+    response = browser_client.as_user(pm).post(
+        url("hand-over", retro), {"facilitator": scrum_master.pk, "version": retro.version}
+    )
+    assert response.status_code == 409
+    assert Retrospective.objects.get(pk=retro.pk).facilitator == member
