@@ -276,10 +276,13 @@ def _cell(value, places: int = 1):
 def item_detail(request, product_slug, number):
     product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
     item = access.access_item(request.user, product, number)
+    if request.htmx and request.GET.get("panel"):
+        # The item beside the board or list it was opened from (partials/side_panel.html).
+        return TemplateResponse(request, "backlog/item_detail.html#panel", _detail_context(product, item, panel=True))
     return TemplateResponse(request, "backlog/item_detail.html", _detail_context(product, item))
 
 
-def _detail_context(product, item, *, work_error: str = "") -> dict:
+def _detail_context(product, item, *, work_error: str = "", panel: bool = False) -> dict:
     initial = {name: getattr(item, name) for name in ["version", "status", "assignee", *ESTIMATE_FIELDS]}
     return {
         "product": product,
@@ -291,7 +294,7 @@ def _detail_context(product, item, *, work_error: str = "") -> dict:
         "criterion_form": CriterionForm(),
         "blocker_form": BlockerForm(),
         "blockers": list(selectors.item_blockers(item)),
-        "history": selectors.item_history(item),
+        "history": [] if panel else selectors.item_history(item),
     }
 
 

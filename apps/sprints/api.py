@@ -34,6 +34,7 @@ from apps.sprints.serializers import (
     StageSerializer,
     StageUpdateSerializer,
     VelocitySerializer,
+    WipLimitsSerializer,
 )
 
 VIEW, WORK, PLAN = Action.VIEW_SPRINTS, Action.WORK_SPRINT, Action.PLAN_SPRINTS
@@ -295,3 +296,20 @@ class VelocityView(APIView):
         if not raw.isdecimal() or not 1 <= int(raw) <= 50:
             raise serializers.ValidationError({"last": ["A whole number from 1 to 50."]})
         return Response(selectors.velocity(product, last=int(raw)))
+
+
+class WipLimitsView(APIView):
+    """The board's work-in-progress limits: the team reads them, product
+    managers and scrum masters set them (PUT replaces them all)."""
+
+    @extend_schema(responses=WipLimitsSerializer)
+    def get(self, request, product_slug):
+        product = get_product(request.user, product_slug, VIEW)
+        return Response({"wip_limits": selectors.wip_limits(product)})
+
+    @extend_schema(request=WipLimitsSerializer, responses=WipLimitsSerializer)
+    def put(self, request, product_slug):
+        product = get_product(request.user, product_slug, PLAN)
+        data = _valid(WipLimitsSerializer, request.data)
+        settings = services.wip_limits_set(actor=request.user, product=product, limits=data["wip_limits"])
+        return Response({"wip_limits": settings.wip_limits})

@@ -1,7 +1,14 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from apps.sprints.api import ExitCriterionViewSet, SprintItemViewSet, SprintViewSet, StageViewSet, VelocityView
+from apps.sprints.api import (
+    ExitCriterionViewSet,
+    SprintItemViewSet,
+    SprintViewSet,
+    StageViewSet,
+    VelocityView,
+    WipLimitsView,
+)
 
 sprints = SimpleRouter()
 sprints.register("sprints", SprintViewSet, basename="sprint")
@@ -19,4 +26,5 @@ urlpatterns = [
     path(f"{product}sprints/<int:sprint_pk>/", include(in_sprint.urls)),
     path(f"{product}sprints/<int:sprint_pk>/stages/<int:stage_pk>/", include(in_stage.urls)),
     path(f"{product}velocity/", VelocityView.as_view(), name="sprint-velocity"),
+    path(f"{product}wip-limits/", WipLimitsView.as_view(), name="sprint-wip-limits"),
 ]

@@ -5,7 +5,8 @@ from django import forms
 from apps.accounts.models import User
 from apps.backlog.models import BacklogItem
 from apps.sprints.models import Sprint
-from apps.sprints.services import CARRY_OVER, CloseDecision, StageLeftover
+from apps.sprints.selectors import BOARD_COLUMNS
+from apps.sprints.services import CARRY_OVER, WIP_LIMIT_MAX, CloseDecision, StageLeftover
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -179,6 +180,20 @@ class SettingsForm(forms.Form):
     allow_parallel_sprints = forms.BooleanField(
         required=False, help_text="Several teams may run sprints of this product at the same time."
     )
+
+
+class WipLimitsForm(forms.Form):
+    """A work-in-progress limit per board column; blank means none."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for status in BOARD_COLUMNS:
+            self.fields[str(status)] = forms.IntegerField(
+                label=BacklogItem.Status(status).label, required=False, min_value=1, max_value=WIP_LIMIT_MAX
+            )
+
+    def limits(self) -> dict[str, int | None]:
+        return {str(status): self.cleaned_data.get(str(status)) for status in BOARD_COLUMNS}
 
 
 class MoveForm(forms.Form):

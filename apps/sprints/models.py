@@ -20,6 +20,9 @@ class SprintSettings(models.Model):
         default=False,
         help_text="Several teams may run sprints of this product at the same time (dates may overlap).",
     )
+    # Work-in-progress limits of the board's columns: {"in_progress": 3, ...}; a
+    # column without a limit is absent. The board warns when a column holds more.
+    wip_limits = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name_plural = "sprint settings"

@@ -459,6 +459,31 @@ def board(sprint: Sprint, lanes: str = "none") -> list[Lane]:
     return sorted((lane for key, lane in grouped.items() if key != "none"), key=lambda lane: lane.title) + unassigned
 
 
+@dataclass
+class ColumnLoad:
+    """How many open cards a board column holds across its lanes, against its WIP limit."""
+
+    status: BacklogItem.Status
+    count: int
+    limit: int | None
+
+    @property
+    def over(self) -> bool:
+        return self.limit is not None and self.count > self.limit
+
+
+def wip_limits(product) -> dict[str, int]:
+    return dict(sprint_settings(product).wip_limits or {})
+
+
+def column_loads(lanes: Iterable[Lane], limits: dict[str, int]) -> list[ColumnLoad]:
+    counts = dict.fromkeys(BOARD_COLUMNS, 0)
+    for lane in lanes:
+        for status, entries in lane.columns.items():
+            counts[BacklogItem.Status(status)] += len(entries)
+    return [ColumnLoad(status, count, limits.get(str(status))) for status, count in counts.items()]
+
+
 def _lane_of(item: dict, lanes: str) -> tuple[str, str]:
     if lanes == "assignee":
         return ("none", "Unassigned") if not item["assignee_id"] else (f"user-{item['assignee_id']}", item["assignee"])

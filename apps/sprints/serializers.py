@@ -217,3 +217,12 @@ class StageCloseSerializer(serializers.Serializer):
         help_text="Needed when items of the stage are unfinished: next_stage, sprint (decide at the sprint's close) "
         "or backlog.",
     )
+
+
+class WipLimitsSerializer(serializers.Serializer):
+    """The board's work-in-progress limits by column status ("in_progress": 3); a
+    column without a limit is absent (or null when sent)."""
+
+    wip_limits = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=999, allow_null=True), allow_empty=True
+    )

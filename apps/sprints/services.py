@@ -299,6 +299,31 @@ def sprint_settings_set(*, actor: User, product: Product, allow_parallel_sprints
     return settings
 
 
+WIP_LIMIT_MAX = 999
+
+
+@transaction.atomic
+def wip_limits_set(*, actor: User, product: Product, limits: dict[str, int | None]) -> SprintSettings:
+    """Set the board's work-in-progress limits, column by column (None: no limit).
+    A limit is a warning on the board, never a refusal to move a card."""
+    columns = {str(status) for status in selectors.BOARD_COLUMNS}
+    clean: dict[str, int] = {}
+    for column, limit in limits.items():
+        if column not in columns:
+            raise ValidationError({"wip_limits": f"The board has no column “{column}”."})
+        if limit is None:
+            continue
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= WIP_LIMIT_MAX:
+            label = BacklogItem.Status(column).label
+            message = f"The limit of {label} must be a whole number from 1 to {WIP_LIMIT_MAX}."
+            raise ValidationError({"wip_limits": message})
+        clean[column] = limit
+    settings, _ = SprintSettings.objects.select_for_update().get_or_create(product=product)
+    settings.wip_limits = {column: clean[column] for column in selectors.BOARD_COLUMNS if column in clean}
+    settings.save(update_fields=["wip_limits"])
+    return settings
+
+
 # --- Sprint items -------------------------------------------------------------
 
 

@@ -110,7 +110,8 @@ def sprint_settings(request, product_slug):
     settings_form = forms.SettingsForm(
         posted(request), initial={"allow_parallel_sprints": current.allow_parallel_sprints}
     )
-    if request.method == "POST" and formset.is_valid() and settings_form.is_valid():
+    wip_form = forms.WipLimitsForm(posted(request), initial=current.wip_limits, prefix="wip")
+    if request.method == "POST" and formset.is_valid() and settings_form.is_valid() and wip_form.is_valid():
         stages = [
             form.cleaned_data
             for form in formset.forms
@@ -118,6 +119,7 @@ def sprint_settings(request, product_slug):
         ]
         with flash_errors(request):
             services.stage_template_save(actor=request.user, product=product, stages=stages)
+            services.wip_limits_set(actor=request.user, product=product, limits=wip_form.limits())
             # Scrum masters edit the template too; only the PM decides on parallel sprints.
             if can(request.user, Action.ALLOW_PARALLEL_SPRINTS, product):
                 services.sprint_settings_set(
@@ -130,7 +132,7 @@ def sprint_settings(request, product_slug):
     return TemplateResponse(
         request,
         "sprints/settings.html",
-        {"product": product, "formset": formset, "settings_form": settings_form},
+        {"product": product, "formset": formset, "settings_form": settings_form, "wip_form": wip_form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -327,37 +329,44 @@ def sprint_start(request, product_slug, sprint_id):
 # --- Board ---------------------------------------------------------------------
 
 
+def _board_context(product, sprint, lanes: str, **extra) -> dict:
+    if lanes not in selectors.SWIMLANES:
+        lanes = "none"
+    board = selectors.board(sprint, lanes)
+    limits = selectors.wip_limits(product)
+    return {
+        "product": product,
+        "sprint": sprint,
+        "lanes": board,
+        "lane_choice": lanes,
+        "swimlanes": selectors.SWIMLANES,
+        "columns": [BacklogItem.Status(status) for status in selectors.BOARD_COLUMNS],
+        "limits": limits,
+        "loads": selectors.column_loads(board, limits),
+        **extra,
+    }
+
+
 @login_required
 def sprint_board(request, product_slug, sprint_id):
     product, sprint = _sprint(request, product_slug, sprint_id)
-    lanes = request.GET.get("lanes", "none")
-    if lanes not in selectors.SWIMLANES:
-        lanes = "none"
-    return TemplateResponse(
-        request,
-        "sprints/board.html",
-        {
-            "product": product,
-            "sprint": sprint,
-            "lanes": selectors.board(sprint, lanes),
-            "lane_choice": lanes,
-            "swimlanes": selectors.SWIMLANES,
-            "columns": [BacklogItem.Status(status) for status in selectors.BOARD_COLUMNS],
-        },
-    )
+    context = _board_context(product, sprint, request.GET.get("lanes", "none"))
+    return TemplateResponse(request, "sprints/board.html", context)
 
 
 @login_required
 @require_POST
 def board_move(request, product_slug, sprint_id):
-    """A card dropped into a column (sprint_item_move decides). With htmx the
-    answer is the new card, or 400/409 with the reason as plain text so the
-    board's script can put the card back and show it; without, the board
-    again with a message."""
+    """A card moved to a column (sprint_item_move decides). Dragged (htmx):
+    the new card, or 400/409 with the reason as plain text so the board's
+    script can put the card back and show it. From the keyboard form (htmx,
+    aimed at the board): the board again, saying what moved, for the script to
+    put focus on the moved card. Without JavaScript: the board page with a message."""
     product, sprint = _sprint(request, product_slug, sprint_id, WORK)
     form = forms.MoveForm(request.POST)
+    whole_board = bool(request.htmx) and request.htmx.target == "board-area"
     if not form.is_valid():
-        return _move_refused(request, sprint, "Choose a card and a column.")
+        return _move_refused(request, product, sprint, "Choose a card and a column.", whole_board=whole_board)
     data = form.cleaned_data
     entry = access.access_sprint_item(request.user, product, data["item"], WORK, sprint=sprint)
     with errors_on(form):
@@ -365,15 +374,22 @@ def board_move(request, product_slug, sprint_id):
             actor=request.user, entry=entry, status=data["status"], expected_version=data["version"]
         )
     if form.errors:
-        return _move_refused(request, sprint, error_text(form), status=form_status(form))
+        return _move_refused(request, product, sprint, error_text(form), form_status(form), whole_board=whole_board)
+    moved = f"#{item.number} is now {item.get_status_display().lower()}."
+    if whole_board:
+        context = _board_context(product, sprint, request.POST.get("lanes", "none"), moved=item.pk, moved_message=moved)
+        return TemplateResponse(request, "sprints/board.html#board-area", context)
     if not request.htmx:
-        messages.success(request, f"#{item.number} is now {item.get_status_display().lower()}.")
+        messages.success(request, moved)
         return redirect("sprints:board", product.slug, sprint.pk)
     card = selectors.board_card(sprint, item)
     return TemplateResponse(request, "sprints/board.html#card", {"product": product, "sprint": sprint, "entry": card})
 
 
-def _move_refused(request, sprint, reason: str, status: int = 400):
+def _move_refused(request, product, sprint, reason: str, status: int = 400, *, whole_board: bool = False):
+    if whole_board:
+        context = _board_context(product, sprint, request.POST.get("lanes", "none"), move_error=reason)
+        return TemplateResponse(request, "sprints/board.html#board-area", context, status=status)
     if request.htmx:
         return HttpResponse(reason, status=status, content_type="text/plain; charset=utf-8")
     messages.error(request, reason)

@@ -81,9 +81,43 @@
     });
   }
 
+  // Board counts after a drag: each column's cards, and the WIP limits over
+  // all lanes (the server drew the same on page load).
+  function recount() {
+    const board = document.querySelector(".board");
+    if (!board) return;
+    board.querySelectorAll(".board-column").forEach((column) => {
+      const count = column.querySelectorAll(".board-card").length;
+      column.querySelector(".column-count").textContent = count;
+      if (column.dataset.limit) {
+        const over = count > Number(column.dataset.limit);
+        column.classList.toggle("over-limit", over);
+        column.querySelector(".over-badge").hidden = !over;
+      }
+    });
+    document.querySelectorAll("#wip-status li[data-status]").forEach((line) => {
+      const count = board.querySelectorAll(`.card-list[data-status="${line.dataset.status}"] .board-card`).length;
+      const over = count > Number(line.dataset.limit);
+      line.querySelector(".wip-count").textContent = count;
+      line.querySelector(".wip-over").hidden = !over;
+      line.classList.toggle("over", over);
+    });
+  }
+
+  // After a move from the keyboard form the board is drawn again: focus goes
+  // to the moved card, where the person's attention is.
+  function focusMovedCard(area) {
+    const moved = area.dataset.focusItem;
+    if (!moved) return;
+    const link = area.querySelector(`.board-card[data-item="${moved}"] a.title`);
+    if (link) link.focus();
+  }
+
   // Board: a card dropped in another column asks the server to change its
   // status; if the workflow refuses, the card goes back and the reason shows.
   function initBoard(root) {
+    const area = document.getElementById("board-area");
+    if (area) area.dataset.ready = "1";
     const board = root.querySelector(".board[data-movable]");
     if (!board || !window.Sortable) return;
     const message = document.getElementById("board-message");
@@ -110,7 +144,10 @@
             return;
           }
           const fresh = document.createRange().createContextualFragment(text).firstElementChild;
+          const hadFocus = card.contains(document.activeElement);
           card.replaceWith(fresh);
+          if (hadFocus) fresh.querySelector("a.title")?.focus();
+          recount();
         },
       });
     });
@@ -136,6 +173,11 @@
       const root = event.detail.elt.parentElement || document;
       drawCharts(root);
       initPlanning(root);
+      const area = document.getElementById("board-area");
+      if (area && !area.dataset.ready) {
+        initBoard(area);
+        focusMovedCard(area);
+      }
     });
   });
 })();

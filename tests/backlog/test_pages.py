@@ -622,3 +622,24 @@ def test_adding_a_criterion_refreshes_the_items_readiness_line(browser_client, p
     assertContains(response, 'id="criteria-list"')
     assertContains(response, 'id="readiness" class="muted" role="status" hx-swap-oob="true"')
     assertContains(response, "it may be marked ready")
+
+
+def test_the_item_opens_as_a_side_panel_fragment_for_htmx(browser_client, member, product, make_item):
+    item = make_item(title="Churn model", description="Predict who leaves.", acceptance_criteria=["AUC ≥ 0.8"])
+    client = browser_client.as_user(member)
+    panel = client.get(URL + f"items/{item.number}/?panel=1", **HTMX)
+    assertContains(panel, 'id="panel-title"')
+    assertContains(panel, "Predict who leaves.")
+    assertContains(panel, "AUC ≥ 0.8")
+    assertContains(panel, f'href="/p/recommender/backlog/items/{item.number}/"')  # the full page
+    assertNotContains(panel, "<html")
+    # Without htmx the same address is the full page.
+    assertContains(client.get(URL + f"items/{item.number}/?panel=1"), "<html")
+
+
+@pytest.mark.parametrize("persona", ["stakeholder", "outsider"], indirect=True)
+def test_the_side_panel_shows_nothing_to_those_who_may_not_see_the_backlog(browser_client, persona, product, make_item):
+    item = make_item()
+    response = browser_client.as_user(persona).get(URL + f"items/{item.number}/?panel=1", **HTMX)
+    assert response.status_code in (403, 404)
+    assertNotContains(response, item.title, status_code=response.status_code)
