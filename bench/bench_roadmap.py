@@ -16,7 +16,7 @@ from apps.products.models import Product
 from apps.roadmap import forecast, forecasting
 from apps.roadmap.models import Horizon, RoadmapItem
 from apps.sprints.models import Sprint
-from bench.harness import client_for, measure_get, peak_memory_mb, print_header, print_row
+from bench.harness import client_for, compare_get, measure_get, peak_memory_mb, print_header, print_row
 
 RANGED_ITEMS = 200
 
@@ -87,21 +87,22 @@ def make_roadmap(product: Product, user: User, count: int) -> None:
 def run() -> None:
     print_header("roadmap")
     bench_forecast()
-    user = User.objects.create_user("bench", password="x")
-    viewer = User.objects.create_user("bench-stakeholder", password="x")
-    product = Product.objects.create(name="Bench", slug="bench")
-    Membership.objects.create(user=user, product=product, role=Role.PRODUCT_MANAGER)
-    Membership.objects.create(user=viewer, product=product, role=Role.STAKEHOLDER)
-    for n in range(5):
-        end = datetime.date(2026, 2, 27) - datetime.timedelta(days=14 * n)
-        Sprint.objects.create(
-            product=product,
-            name=f"Sprint {n}",
-            status=Sprint.Status.CLOSED,
-            start_date=end - datetime.timedelta(days=13),
-            end_date=end,
-            completed_points=Decimal(20 + n * 3),
-        )
+    user, _ = User.objects.get_or_create(username="bench-roadmap-pm")
+    viewer, _ = User.objects.get_or_create(username="bench-stakeholder")
+    product, created = Product.objects.get_or_create(slug="bench-roadmap", defaults={"name": "Bench roadmap"})
+    if created:
+        Membership.objects.create(user=user, product=product, role=Role.PRODUCT_MANAGER)
+        Membership.objects.create(user=viewer, product=product, role=Role.STAKEHOLDER)
+        for n in range(5):
+            end = datetime.date(2026, 2, 27) - datetime.timedelta(days=14 * n)
+            Sprint.objects.create(
+                product=product,
+                name=f"Sprint {n}",
+                status=Sprint.Status.CLOSED,
+                start_date=end - datetime.timedelta(days=13),
+                end_date=end,
+                completed_points=Decimal(20 + n * 3),
+            )
     client, stakeholder = client_for(user), client_for(viewer)
     page = f"/p/{product.slug}/roadmap"
     for size in (30, 300):
@@ -109,11 +110,19 @@ def run() -> None:
         make_roadmap(product, user, size)
         print(f"  {'(recompute of ' + str(size) + ' item forecasts)':<52} {(time.perf_counter() - started):8.1f} s")
         label = f"{size} items"
-        print_row(f"board (PM), {label}", measure_get(client, f"{page}/"))
-        print_row(f"timeline by months, {label}", measure_get(client, f"{page}/timeline/"))
-        print_row(f"timeline by quarters, {label}", measure_get(client, f"{page}/timeline/?scale=quarters"))
-        print_row(f"stakeholder view, {label}", measure_get(stakeholder, f"{page}/"))
+        rows = (
+            "SELECT r.id, r.title, r.horizon, r.rank, r.target_date, f.p50, f.p85, f.p95 "
+            "FROM roadmap_roadmapitem r LEFT JOIN roadmap_forecast f ON f.roadmap_item_id = r.id "
+            "WHERE r.product_id = %s ORDER BY r.horizon, r.rank"
+        )
+        params = [product.pk]
+        print_row(f"board (PM), {label}", compare_get(client, f"{page}/", rows, params))
+        print_row(f"timeline by months, {label}", compare_get(client, f"{page}/timeline/", rows, params))
+        quarters = f"{page}/timeline/?scale=quarters"
+        print_row(f"timeline by quarters, {label}", compare_get(client, quarters, rows, params))
+        print_row(f"stakeholder view, {label}", compare_get(stakeholder, f"{page}/", rows, params))
         print_row(f"CSV export (PM), {label}", measure_get(client, f"{page}/export.csv", repeat=5))
         print_row(
-            f"API items, first page, {label}", measure_get(client, f"/api/v1/products/{product.slug}/roadmap/items/")
+            f"API items, first page, {label}",
+            compare_get(client, f"/api/v1/products/{product.slug}/roadmap/items/", rows + " LIMIT 50", params),
         )

@@ -58,12 +58,15 @@ KEEP = os.environ.get("BENCH_KEEPDB", "") not in ("", "0")
 
 
 @contextmanager
-def scratch_database():
+def scratch_database(module: str = "bench"):
     """A fresh database beside the real one (test_<name>, or a file under var/
-    for SQLite). BENCH_KEEPDB=1 keeps it between runs, so scale data is made
-    once (the modules only add what is missing)."""
+    for SQLite). BENCH_KEEPDB=1 keeps one per module between runs, so scale
+    data is made once (a module that supports it only adds what is missing)."""
+    test = settings.DATABASES["default"]["TEST"]
     if connection.vendor == "sqlite":
-        settings.DATABASES["default"]["TEST"]["NAME"] = str(settings.VAR_DIR / "bench.sqlite3")
+        test["NAME"] = str(settings.VAR_DIR / (f"{module}.sqlite3" if KEEP else f"bench-{os.getpid()}.sqlite3"))
+    elif KEEP:
+        test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_{module}"
     config = setup_databases(verbosity=0, interactive=False, keepdb=KEEP)
     try:
         yield

@@ -25,7 +25,7 @@ def main(patterns: list[str]) -> None:
         sys.exit(f"no benchmark matches {patterns}; have: {', '.join(names)}")
     for name in chosen:
         module = importlib.import_module(f"bench.{name}")
-        with scratch_database():
+        with scratch_database(name):
             module.run()
 
 

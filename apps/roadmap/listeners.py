@@ -34,16 +34,21 @@ def on_backlog_status_change(*, item, old_status: str, new_status: str, actor) -
 
 def on_backlog_item_change(*, item, fields: frozenset[str], actor) -> None:
     if fields & SCOPE_FIELDS:
-        _scope_changed(item)
+        _scope_changed(item, created="created" in fields)
 
 
-def _scope_changed(item: BacklogItem) -> None:
+def _scope_changed(item: BacklogItem, *, created: bool = False) -> None:
     epic_ids = {item.parent_id} if item.parent_id else set()
     if item.kind == BacklogItem.Kind.EPIC:
         epic_ids.add(item.pk)
-    linked = Q(backlog_items=item) | Q(requests__backlog_item=item)
-    if epic_ids:
-        linked |= Q(epics__in=epic_ids)
-    roadmap_ids = set(RoadmapItem.objects.filter(linked).values_list("pk", flat=True))
+    if created and not item.parent_id:
+        # Nothing links to an item that did not exist a moment ago, nor to a
+        # new epic: no query on every quick add.
+        roadmap_ids: set[int] = set()
+    else:
+        linked = Q(backlog_items=item) | Q(requests__backlog_item=item)
+        if epic_ids:
+            linked |= Q(epics__in=epic_ids)
+        roadmap_ids = set(RoadmapItem.objects.filter(linked).values_list("pk", flat=True))
     if roadmap_ids or epic_ids:
         recompute_after_commit(item.product_id, roadmap_item_ids=roadmap_ids, epic_ids=epic_ids)

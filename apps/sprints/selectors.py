@@ -52,8 +52,8 @@ def item_sprints(item: BacklogItem) -> list[SprintItem]:
 
 
 def sprints_of(product) -> QuerySet[Sprint]:
-    """The product's sprints, newest first."""
-    return Sprint.objects.filter(product=product).order_by("-start_date", "-id")
+    """The product's sprints, newest first (without the frozen burndowns, which only a sprint's chart reads)."""
+    return Sprint.objects.filter(product=product).defer("burndown").order_by("-start_date", "-id")
 
 
 def sprint_list(product) -> QuerySet[Sprint]:
@@ -69,6 +69,7 @@ def sprint_list(product) -> QuerySet[Sprint]:
     return (
         Sprint.objects.filter(product=product)
         .select_related("product")
+        .defer("burndown")  # a frozen chart per closed sprint: 50 JSON documents the list never shows
         # A subquery, so only the sprints on the page are counted (not every item of every sprint).
         .annotate(item_count=Coalesce(Subquery(item_counts, output_field=IntegerField()), 0))
         .order_by("-start_date", "-id")
@@ -192,7 +193,9 @@ def _burndown(sprint: Sprint, start, end, events: QuerySet, stage: SprintStage |
 def velocity(product, last: int = 6) -> dict:
     """Committed against completed points of the product's last `last` closed sprints."""
     recent = list(
-        Sprint.objects.filter(product=product, status=Sprint.Status.CLOSED).order_by("-end_date", "-id")[:last]
+        Sprint.objects.filter(product=product, status=Sprint.Status.CLOSED)
+        .defer("burndown")
+        .order_by("-end_date", "-id")[:last]
     )
     return metrics.velocity(reversed(recent))
 

@@ -158,3 +158,16 @@ def test_the_nightly_task_recomputes_every_product_with_a_roadmap(make_roadmap_i
     item = make_roadmap_item("x", backlog_items=make_items(product, 3))
     assert tasks.recompute_all_forecasts() == 1
     assert forecast_of(item).outcome == Forecast.Outcome.FORECAST
+
+
+def test_a_new_item_outside_an_epic_asks_nothing_of_the_roadmap(make_roadmap_item, pm, product):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_roadmap_item()
+    with CaptureQueriesContext(connection) as ctx:
+        backlog.item_create(actor=pm, product=product, title="Quick add")
+    assert not [q for q in ctx if "roadmap_" in q["sql"]]
+    with CaptureQueriesContext(connection) as ctx:
+        backlog.item_create(actor=pm, product=product, title="Into an epic", parent=epic(product))
+    assert [q for q in ctx if "roadmap_" in q["sql"]]  # the epic may be on the roadmap
