@@ -317,6 +317,13 @@ SPECTACULAR_SETTINGS = {
         "HealthRatingEnum": "apps.retros.models.Rating",
         "MoveToEdgeEnum": ["top", "bottom"],
         "NotificationKindEnum": "apps.notifications.kinds.KIND_CHOICES",
+        "HypothesisStatusEnum": "apps.hypotheses.models.Hypothesis.Status",
+        "ExperimentStatusEnum": "apps.hypotheses.models.Experiment.Status",
+        "ExperimentOpenStatusEnum": "apps.hypotheses.serializers.EXPERIMENT_OPEN_STATUSES",
+        "ModelVersionStatusEnum": "apps.hypotheses.models.ModelVersion.Status",
+        "LearningEntryKindEnum": "apps.hypotheses.models.LearningEntry.Kind",
+        "FeasibilityDecisionEnum": "apps.hypotheses.models.FeasibilityAssessment.Decision",
+        "NonEpicKindEnum": "apps.hypotheses.forms.FOLLOW_UP_KINDS",
     },
 }
 

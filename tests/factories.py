@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.backlog import ranking
 from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
+from apps.hypotheses.models import Experiment, Hypothesis, ModelVersion, ReleaseGate
 from apps.products.models import OutcomeMetric, Product
 from apps.requests.models import StakeholderRequest
 from apps.sprints.models import Sprint, SprintItem
@@ -163,3 +164,51 @@ class StakeholderRequestFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Forecast error report number {n}")
     problem = "Planners cannot see **why** the forecast was wrong last week."
     desired_outcome = "Planners trust the forecast."
+
+
+# --- hypotheses ----------------------------------------------------------------
+
+
+class HypothesisFactory(factory.django.DjangoModelFactory):
+    """A proposed hypothesis on a metric of its own (higher is better, 2 → 3)."""
+
+    class Meta:
+        model = Hypothesis
+
+    product = factory.SubFactory(ProductFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    change = factory.Sequence(lambda n: f"re-ranking results with model {n}")
+    audience = "returning shoppers"
+    outcome = "more clicks on recommendations"
+    metric_text = "Click-through rate"
+    unit = "%"
+    baseline = 2
+    target = 3
+
+
+class ExperimentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Experiment
+
+    hypothesis = factory.SubFactory(HypothesisFactory)
+    product = factory.SelfAttribute("hypothesis.product")
+    title = factory.Sequence(lambda n: f"Offline evaluation {n}")
+    method = Experiment.Method.OFFLINE_EVALUATION
+
+
+class ReleaseGateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReleaseGate
+
+    product = factory.SubFactory(ProductFactory)
+    name = factory.Sequence(lambda n: f"Gate {n}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class ModelVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ModelVersion
+
+    item = factory.SubFactory(BacklogItemFactory)
+    product = factory.SelfAttribute("item.product")
+    name = factory.Sequence(lambda n: f"ranker 1.{n}.0")

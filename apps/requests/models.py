@@ -220,11 +220,13 @@ class Attachment(models.Model):
 
 class RequestEvent(models.Model):
     """Something the requester and watchers are told about: a status change
-    (with the PM's note) or a move of the expected delivery date."""
+    (with the PM's note), a move of the expected delivery date, or a finding
+    of work the request motivated (an experiment that concluded)."""
 
     class Kind(models.TextChoices):
         STATUS = "status", "Status changed"
         DELIVERY_MOVED = "delivery_moved", "Expected delivery moved"
+        FINDING = "finding", "Finding shared"
 
     request = models.ForeignKey(StakeholderRequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -57,6 +57,8 @@ def render_email(notification) -> tuple[str, str]:
 def headline(event: RequestEvent) -> str:
     if event.kind == RequestEvent.Kind.DELIVERY_MOVED:
         return "expected delivery moved"
+    if event.kind == RequestEvent.Kind.FINDING:
+        return "has news: an experiment concluded"
     return {
         "new": "is back in triage",
         "needs_info": "needs more information from you",

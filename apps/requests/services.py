@@ -430,6 +430,18 @@ def notification_preference_set(*, actor: User, email_on_request_updates: bool) 
 # --- Delivery ----------------------------------------------------------------
 
 
+@transaction.atomic
+def request_finding_share(*, actor: User, stakeholder_request: StakeholderRequest, note: str) -> RequestEvent:
+    """Tell the requester and watchers what came of work the request
+    motivated (an experiment that concluded: an intermediate delivery). The
+    request's status does not change; the note is on its timeline and in the
+    email, so it must say only what they may read."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say what was found."})
+    return _record_event(stakeholder_request, actor=actor, kind=RequestEvent.Kind.FINDING, note=note[:5000])
+
+
 def on_backlog_status_change(*, item: BacklogItem, old_status: str, new_status: str, actor: User) -> None:
     """Listener registered with apps.backlog.events: runs in the status change's transaction."""
     if new_status == BacklogItem.Status.DONE:

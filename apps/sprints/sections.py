@@ -1,9 +1,11 @@
 """Sections that apps above sprints add to sprint pages, so sprints never
 imports them (the hook for pages, as apps/backlog/events.py is for reactions).
 
-Hypotheses adds a sprint's planning assumptions to the sprint overview and the
-"follow-up of a wrong assumption" line to a backlog item's links; the next apps
-(retrospectives, experiments on the review) add theirs the same way.
+Hypotheses adds a sprint's planning assumptions to the sprint overview, the
+experiments concluded in the sprint to its review, the "follow-up of a wrong
+assumption" and "tests hypothesis" lines to a backlog item's links and the
+item's model versions with their release gates to the item page; the next
+apps (retrospectives) add theirs the same way.
 
 A section is a template of the higher app, rendered on the server (the page
 works without JavaScript) with the context its provider returns. The app
@@ -42,7 +44,8 @@ from apps.accounts.permissions import Action, allows
 SPRINT_OVERVIEW = "overview"  # the sprint page, after the stages; objects: sprint
 SPRINT_REVIEW = "review"  # the sprint review, after the feedback; objects: sprint
 ITEM_LINKS = "item_links"  # <li> lines in a backlog item's links; objects: item
-SLOTS = (SPRINT_OVERVIEW, SPRINT_REVIEW, ITEM_LINKS)
+ITEM_PANELS = "item_panels"  # cards in the side column of a backlog item's page; objects: item
+SLOTS = (SPRINT_OVERVIEW, SPRINT_REVIEW, ITEM_LINKS, ITEM_PANELS)
 
 Provider = Callable[..., dict | None]  # (request, *, product, **objects) -> context or None
 

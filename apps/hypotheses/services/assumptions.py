@@ -1,11 +1,13 @@
-"""Changes to assumptions. A wrong assumption's extra work becomes backlog
-items (through the backlog's services), linked back to the assumption.
+"""Changes to assumptions, on a sprint or on a hypothesis. A wrong
+assumption's extra work becomes backlog items (through the backlog's
+services), linked back to the assumption.
 
 These functions enforce the business rules; who may call them was checked at
 the door (apps.hypotheses.access, and the right to plan the sprint when
 follow-ups go into it)."""
 
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +17,7 @@ from apps.accounts.models import User
 from apps.backlog.models import BacklogItem
 from apps.backlog.services import item_create
 from apps.core.versions import refuse_if_stale
-from apps.hypotheses.models import Assumption
+from apps.hypotheses.models import Assumption, Hypothesis
 from apps.sprints.models import Sprint, SprintStage
 from apps.sprints.services import sprint_item_add
 
@@ -26,9 +28,13 @@ FOLLOW_UP_FIELDS = frozenset({"story_points", "estimate_optimistic", "estimate_l
 
 
 @transaction.atomic
-def assumption_record(*, actor: User, sprint: Sprint, text: str, category: str) -> Assumption:
-    """Write down something the plan of `sprint` takes for granted."""
-    if sprint.is_closed:
+def assumption_record(
+    *, actor: User, text: str, category: str, sprint: Sprint | None = None, hypothesis: Hypothesis | None = None
+) -> Assumption:
+    """Write down something the plan of `sprint`, or `hypothesis`, takes for granted (one of the two)."""
+    if (sprint is None) == (hypothesis is None):
+        raise ValidationError("An assumption belongs to a sprint or to a hypothesis.")
+    if sprint is not None and sprint.is_closed:
         raise ValidationError(f"{sprint.name} is closed; record assumptions on a sprint that is still open.")
     text = (text or "").strip()
     if not text:
@@ -36,7 +42,12 @@ def assumption_record(*, actor: User, sprint: Sprint, text: str, category: str) 
     if category not in Assumption.Category.values:
         raise ValidationError({"category": f"Choose one of: {', '.join(Assumption.Category.values)}."})
     return Assumption.objects.create(
-        product_id=sprint.product_id, sprint=sprint, text=text[:500], category=category, created_by=actor
+        product_id=sprint.product_id if sprint is not None else cast(Hypothesis, hypothesis).product_id,
+        sprint=sprint,
+        hypothesis=hypothesis,
+        text=text[:500],
+        category=category,
+        created_by=actor,
     )
 
 
@@ -66,7 +77,8 @@ def assumption_mark_wrong(
     Each follow-up (a dict with title, optional kind and estimate fields)
     becomes a backlog item linked to the assumption, placed at the top of the
     backlog or into the assumption's sprint while it is open (the caller has
-    checked that the actor may plan that sprint).
+    checked that the actor may plan that sprint). An assumption of a
+    hypothesis puts its follow-ups in the backlog.
     """
     assumption = _lock(assumption, expected_version)
     if assumption.status == Assumption.Status.WRONG:

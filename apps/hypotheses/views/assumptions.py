@@ -1,7 +1,8 @@
-"""Assumption pages: recorded and checked from the sprint they belong to (the
-sprint page shows them through apps.hypotheses.sections). Objects are found
-through the access functions, changes go through the services inside
-`errors_on(form)` or `flash_errors(request)`; a stale mark is a 409."""
+"""Assumption pages: recorded and checked from the sprint or hypothesis they
+belong to (the sprint page shows them through apps.hypotheses.sections, the
+hypothesis page itself). Objects are found through the access functions,
+changes go through the services inside `errors_on(form)` or
+`flash_errors(request)`; a stale mark is a 409."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from apps.accounts.permissions import Action, allows, require
 from apps.core.forms import errors_on, form_status
 from apps.core.http import flash_errors, posted, posted_version
 from apps.hypotheses import services
-from apps.hypotheses.access import access_assumption
+from apps.hypotheses.access import access_assumption, access_hypothesis
 from apps.hypotheses.forms import AssumptionForm, FollowUpFormSet, WrongForm
 from apps.products.access import get_product
 from apps.sprints.access import access_sprint
@@ -22,10 +23,10 @@ from apps.sprints.selectors import open_stages
 RECORD = Action.RECORD_ASSUMPTIONS
 
 
-def _back(product, assumption_or_sprint):
-    """To the assumptions on the sprint page."""
-    sprint = getattr(assumption_or_sprint, "sprint", assumption_or_sprint)
-    return redirect(f"{sprint.get_absolute_url()}#assumptions") if sprint is not None else redirect(product)
+def _back(product, owner):
+    """To the assumptions on the sprint's or hypothesis's page (`owner`: one of those, or an assumption)."""
+    owner = getattr(owner, "sprint", None) or getattr(owner, "hypothesis", None) or owner
+    return redirect(f"{owner.get_absolute_url()}#assumptions") if owner is not None else redirect(product)
 
 
 @login_required
@@ -41,6 +42,21 @@ def assumption_add(request, product_slug, sprint_id):
     else:
         messages.error(request, "Say what you assume and choose a category.")
     return _back(product, sprint)
+
+
+@login_required
+@require_POST
+def hypothesis_assumption_add(request, product_slug, number):
+    product = get_product(request.user, product_slug, RECORD)
+    hypothesis = access_hypothesis(request.user, product, number, Action.VIEW_HYPOTHESES)
+    form = AssumptionForm(request.POST)
+    if form.is_valid():
+        with flash_errors(request):
+            services.assumption_record(actor=request.user, hypothesis=hypothesis, **form.cleaned_data)
+            messages.success(request, "Assumption recorded.")
+    else:
+        messages.error(request, "Say what you assume and choose a category.")
+    return _back(product, hypothesis)
 
 
 @login_required

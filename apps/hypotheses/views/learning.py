@@ -1,0 +1,103 @@
+"""The learning log: decisions and concluded experiments, newest first,
+searchable, with markdown and CSV exports through the same filters and the
+same row rule (stakeholders: decisions on published hypotheses, and only what
+we believed, the outcome and what we learned)."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from apps.accounts.permissions import Action
+from apps.core.http import page
+from apps.hypotheses import access
+from apps.hypotheses.exports import Echo, safe_cell
+from apps.products.access import get_product
+
+PAGE_SIZE = 50
+VIEW = Action.VIEW_PUBLISHED_HYPOTHESES
+# Enough for years of decisions; an export beyond it says where it stopped.
+MARKDOWN_LIMIT = 5000
+
+
+@login_required
+def learning_log(request, product_slug):
+    product = get_product(request.user, product_slug, VIEW)
+    filters = access.filtered_learning(request.user, product, request.GET)
+    valid = filters.is_valid()
+    entries = filters.qs if valid else filters.queryset.none()
+    context = {
+        "product": product,
+        "filter": filters,
+        "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "internal": access.sees_internals(request.user, product),
+        "export_query": request.GET.urlencode(),
+    }
+    return page(request, "hypotheses/learning.html", context, fragment="results", status=200 if valid else 400)
+
+
+def _columns(internal: bool) -> list[str]:
+    if internal:
+        return ["date", "hypothesis", "kind", "outcome", "believed", "ran", "learned", "next_step", "by", "url"]
+    return ["date", "hypothesis", "outcome", "believed", "learned", "url"]
+
+
+@login_required
+def learning_csv(request, product_slug):
+    product = get_product(request.user, product_slug, VIEW)
+    filters = access.filtered_learning(request.user, product, request.GET)
+    if not filters.is_valid():
+        return learning_log(request, product_slug)
+    internal = access.sees_internals(request.user, product)
+    columns = _columns(internal)
+    base = request.build_absolute_uri("/").rstrip("/")
+    writer = csv.writer(Echo())
+
+    def cells(entry):
+        values = {
+            "date": entry.happened_at.date().isoformat(),
+            "hypothesis": entry.hypothesis.reference,
+            "kind": entry.get_kind_display(),
+            "outcome": entry.get_status_display(),
+            "believed": entry.believed,
+            "ran": entry.ran,
+            "learned": entry.learned,
+            "next_step": entry.next_step,
+            "by": str(entry.actor) if entry.actor else "",
+            "url": base + reverse("hypotheses:detail", args=[product.slug, entry.hypothesis.number]),
+        }
+        return [safe_cell(values[column]) for column in columns]
+
+    def lines():
+        yield writer.writerow(columns)
+        for entry in filters.qs.iterator(chunk_size=500):
+            yield writer.writerow(cells(entry))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{product.slug}-learning-log.csv"'
+    return response
+
+
+@login_required
+def learning_markdown(request, product_slug):
+    product = get_product(request.user, product_slug, VIEW)
+    filters = access.filtered_learning(request.user, product, request.GET)
+    if not filters.is_valid():
+        return learning_log(request, product_slug)
+    entries = list(filters.qs[: MARKDOWN_LIMIT + 1])
+    text = render_to_string(
+        "hypotheses/learning_log.md",
+        {
+            "product": product,
+            "entries": entries[:MARKDOWN_LIMIT],
+            "cut": len(entries) > MARKDOWN_LIMIT,
+            "internal": access.sees_internals(request.user, product),
+            "base": request.build_absolute_uri("/").rstrip("/"),
+        },
+    )
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{product.slug}-learning-log.md"'
+    return response
