@@ -157,7 +157,7 @@ class LinkForm(forms.Form):
 
 
 class ExperimentForm(forms.ModelForm):
-    sprint = forms.ModelChoiceField(queryset=None, required=False, empty_label="— no sprint —")
+    sprint: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False, empty_label="— no sprint —")
     status = forms.ChoiceField(
         choices=[(s.value, s.label) for s in (Experiment.Status.PLANNED, Experiment.Status.RUNNING)],
         initial=Experiment.Status.PLANNED,
@@ -219,11 +219,16 @@ class ResultForm(forms.Form):
 # --- feasibility ------------------------------------------------------------------------
 
 
+class BlockerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"#{obj.item.number}: {obj.reason}" + (" (resolved)" if obj.resolved_at else "")
+
+
 class FeasibilityForm(forms.ModelForm):
     subject = forms.CharField(
         label="Epic or hypothesis", max_length=20, help_text="An epic's number (#4) or a hypothesis (H-2)."
     )
-    blockers = forms.ModelMultipleChoiceField(queryset=None, required=False, help_text="Data-access blockers.")
+    blockers = BlockerChoiceField(queryset=None, required=False, help_text="Data-access blockers.")
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
@@ -252,14 +257,7 @@ class FeasibilityForm(forms.ModelForm):
 
     def __init__(self, *args, blockers, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        blocker_field = cast(forms.ModelMultipleChoiceField, self.fields["blockers"])
-        blocker_field.queryset = blockers
-        blocker_field.label_from_instance = lambda b: (
-            f"#{b.item.number}: {b.reason}"
-            + (  # type: ignore[method-assign]
-                " (resolved)" if b.resolved_at else ""
-            )
-        )
+        cast(forms.ModelMultipleChoiceField, self.fields["blockers"]).queryset = blockers
         if editing:
             del self.fields["subject"]
 

@@ -3,6 +3,8 @@ hypothesis), hypotheses of a product with their experiments and decisions,
 the learning log those decisions write, feasibility assessments, and the
 release gates a model version passes before it ships."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,10 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from apps.products.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, OutcomeMetric
+
+if TYPE_CHECKING:
+    from apps.backlog.models import BacklogItem
+    from apps.requests.models import StakeholderRequest
 
 
 def _value(verbose_name: str = "", **options) -> models.DecimalField:
@@ -88,10 +94,10 @@ class Hypothesis(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    test_items = models.ManyToManyField(
+    test_items: "models.ManyToManyField[BacklogItem, HypothesisItem]" = models.ManyToManyField(
         "backlog.BacklogItem", through="HypothesisItem", related_name="hypotheses", blank=True
     )
-    requests = models.ManyToManyField(
+    requests: "models.ManyToManyField[StakeholderRequest, HypothesisRequest]" = models.ManyToManyField(
         "requests.StakeholderRequest", through="HypothesisRequest", related_name="hypotheses", blank=True
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

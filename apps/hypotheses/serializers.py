@@ -139,7 +139,7 @@ class PublicHypothesisSerializer(serializers.ModelSerializer):
 class HypothesisSerializer(PublicHypothesisSerializer):
     """The team's view: everything, with the latest observed value and the linked work."""
 
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner: serializers.Field = serializers.SlugRelatedField(slug_field="username", read_only=True)
     metric_unit = serializers.CharField(read_only=True)
     observed = value_field(read_only=True, help_text="The latest concluded experiment's observed value.")
     experiment_count = serializers.IntegerField(read_only=True)
@@ -192,7 +192,9 @@ class HypothesisInputSerializer(serializers.Serializer):
     baseline = value_field(required=False)
     target = value_field(required=False)
     target_date = serializers.DateField(required=False, allow_null=True)
-    owner = serializers.CharField(required=False, allow_null=True, help_text="A team member's username.")
+    owner: serializers.Field = serializers.CharField(
+        required=False, allow_null=True, help_text="A team member's username."
+    )
     confidence_before = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
     confidence_after = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
     evidence = serializers.CharField(required=False, allow_blank=True)
@@ -240,7 +242,7 @@ class LinksInputSerializer(serializers.Serializer):
 
 class ExperimentSerializer(serializers.ModelSerializer):
     hypothesis = serializers.IntegerField(source="hypothesis.number", read_only=True)
-    concluded_by = serializers.StringRelatedField(read_only=True)
+    concluded_by: serializers.Field = serializers.StringRelatedField(read_only=True)
 
     class Meta:
         model = Experiment
@@ -317,8 +319,8 @@ class PublicLearningEntrySerializer(serializers.ModelSerializer):
 
 
 class LearningEntrySerializer(PublicLearningEntrySerializer):
-    experiment = serializers.PrimaryKeyRelatedField(read_only=True)
-    actor = serializers.StringRelatedField(read_only=True)
+    experiment: serializers.Field = serializers.PrimaryKeyRelatedField(read_only=True)
+    actor: serializers.Field = serializers.StringRelatedField(read_only=True)
 
     class Meta(PublicLearningEntrySerializer.Meta):
         fields = [*PublicLearningEntrySerializer.Meta.fields, "kind", "experiment", "ran", "next_step", "actor"]
@@ -331,8 +333,8 @@ class LearningEntrySerializer(PublicLearningEntrySerializer):
 class FeasibilitySerializer(serializers.ModelSerializer):
     epic = serializers.IntegerField(source="epic.number", read_only=True, allow_null=True)
     hypothesis = serializers.IntegerField(source="hypothesis.number", read_only=True, allow_null=True)
-    blockers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    decided_by = serializers.StringRelatedField(read_only=True)
+    blockers: serializers.Field = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    decided_by: serializers.Field = serializers.StringRelatedField(read_only=True)
 
     class Meta:
         model = FeasibilityAssessment
@@ -365,7 +367,7 @@ class FeasibilityInputSerializer(serializers.Serializer):
     data_quality = serializers.ChoiceField(choices=FeasibilityAssessment.Quality.choices, required=False)
     data_notes = serializers.CharField(required=False, allow_blank=True)
     approvals_needed = serializers.CharField(required=False, allow_blank=True)
-    blockers = serializers.ListField(
+    blockers: serializers.Field = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, help_text="Ids of data-access blockers."
     )
     expected_value = serializers.CharField(required=False, allow_blank=True)
@@ -394,7 +396,8 @@ class ReleaseGateSerializer(serializers.ModelSerializer):
 class GateStateSerializer(serializers.Serializer):
     gate = serializers.IntegerField(source="gate.pk")
     name = serializers.CharField(source="gate.name")
-    required = serializers.BooleanField(source="gate.required")
+    # A field named like Field.required: the serializer's metaclass takes it out of the class.
+    required = serializers.BooleanField(source="gate.required")  # type: ignore[assignment]
     state = serializers.ChoiceField(choices=[("open", "Open"), *GateResult.Result.choices])
     evidence = serializers.CharField(source="result.evidence", default="")
     recorded_by = serializers.CharField(source="result.recorded_by", default=None)
@@ -403,8 +406,8 @@ class GateStateSerializer(serializers.Serializer):
 
 class ModelVersionSerializer(serializers.ModelSerializer):
     item = serializers.IntegerField(source="item.number", read_only=True)
-    registered_by = serializers.StringRelatedField(read_only=True)
-    signed_off_by = serializers.StringRelatedField(read_only=True)
+    registered_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    signed_off_by: serializers.Field = serializers.StringRelatedField(read_only=True)
     gates = serializers.SerializerMethodField()
     blocking = serializers.SerializerMethodField(help_text="Why its item cannot be done yet ('' when it can).")
 
@@ -433,7 +436,7 @@ class ModelVersionSerializer(serializers.ModelSerializer):
         return gate_states(gates, list(model_version.gate_results.all()))
 
     def get_gates(self, model_version) -> list[dict]:
-        return GateStateSerializer(self._states(model_version), many=True).data
+        return list(GateStateSerializer(self._states(model_version), many=True).data)
 
     def get_blocking(self, model_version) -> str:
         return blocking_reason(model_version, self._states(model_version))

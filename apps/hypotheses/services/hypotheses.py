@@ -274,7 +274,7 @@ def _clean(hypothesis: Hypothesis) -> None:
     hypothesis.metric_text = (hypothesis.metric_text or "").strip()
     if hypothesis.metric_id and hypothesis.metric_text:
         errors["metric_text"] = "Choose one of the product's metrics or write a metric of its own, not both."
-    if hypothesis.metric_id and hypothesis.metric.product_id != hypothesis.product_id:
+    if hypothesis.metric is not None and hypothesis.metric.product_id != hypothesis.product_id:
         errors["metric"] = "Choose one of this product's outcome metrics."
     for field in ("confidence_before", "confidence_after"):
         value = getattr(hypothesis, field)

@@ -314,7 +314,7 @@ def hypothesis_status(request, product_slug, number):
             messages.success(request, f"{hypothesis.reference} is now {hypothesis.get_status_display().lower()}.")
             return redirect(hypothesis)
     hypothesis = access.access_hypothesis(request.user, product, number, MANAGE)  # as saved
-    form.fields["status"].choices = _status_form(hypothesis).fields["status"].choices  # type: ignore[attr-defined]
+    form.fields["status"].choices = _status_form(hypothesis).fields["status"].choices
     return TemplateResponse(
         request,
         "hypotheses/hypothesis_detail.html",
