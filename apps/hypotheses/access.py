@@ -84,7 +84,9 @@ def access_hypothesis_by_number(user, product: Product, number, action: Action, 
     try:
         return access_hypothesis(user, product, number, action)
     except Http404:
-        raise ValidationError({field: f"No hypothesis H-{number} in this product."}) from None
+        label = str(number).strip().upper()
+        label = label if label.startswith("H") else f"H-{label}"
+        raise ValidationError({field: f"No hypothesis {label} in this product."}) from None
 
 
 # --- experiments (the team's) ---------------------------------------------------------------

@@ -31,7 +31,7 @@ def verdict(
     unit: str = "",
 ) -> Verdict:
     def shown(value: Decimal) -> str:
-        text = format(value.normalize(), "f")
+        text = format(Decimal(str(value)).normalize(), "f")
         return f"{text} {unit}".strip()
 
     better = "higher is better" if direction == INCREASE else "lower is better"

@@ -254,6 +254,7 @@ class FeasibilityForm(forms.ModelForm):
         "effort_low",
         "effort_high",
     ]
+    field_order = ["subject", *FIELDS[:4], "blockers", *FIELDS[4:]]
 
     def __init__(self, *args, blockers, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

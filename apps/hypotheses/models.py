@@ -3,6 +3,7 @@ hypothesis), hypotheses of a product with their experiments and decisions,
 the learning log those decisions write, feasibility assessments, and the
 release gates a model version passes before it ships."""
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -182,9 +183,8 @@ class Hypothesis(models.Model):
 
 
 def _plain(value) -> str:
-    """A decimal without trailing zeros: 3.5000 → 3.5."""
-    text = format(value.normalize(), "f") if value is not None else ""
-    return text
+    """A number without trailing zeros: 3.5000 → 3.5."""
+    return format(Decimal(str(value)).normalize(), "f") if value is not None else ""
 
 
 class HypothesisItem(models.Model):

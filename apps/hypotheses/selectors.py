@@ -43,7 +43,7 @@ def ledger(hypotheses: QuerySet[Hypothesis]) -> QuerySet[Hypothesis]:
     return (
         hypotheses.select_related("metric", "owner")
         .annotate(
-            observed=Subquery(latest_observed),
+            observed=Subquery(latest_observed, output_field=Experiment._meta.get_field("observed_value")),
             experiment_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
         )
         .order_by("-number")

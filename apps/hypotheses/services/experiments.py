@@ -230,7 +230,7 @@ def observed_summary(experiment: Experiment, unit: str = "") -> str:
     """The figures of a result in one line, for the page and the log."""
 
     def shown(value: Decimal | None) -> str:
-        return "–" if value is None else f"{format(value.normalize(), 'f')} {unit}".strip()
+        return "–" if value is None else f"{format(Decimal(str(value)).normalize(), 'f')} {unit}".strip()
 
     parts = [f"observed {shown(experiment.observed_value)}"]
     if experiment.method == Method.AB_TEST and experiment.control_value is not None:

@@ -3,7 +3,6 @@ the PM's go / no-go decision."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,14 +21,10 @@ ASSESS = Action.ASSESS_FEASIBILITY
 def subject_of(user, product, text: str) -> dict:
     """{"epic": ...} for "#4" or "4", {"hypothesis": ...} for "H-2"; a 400 on "subject" otherwise."""
     text = (text or "").strip()
-    try:
-        if text.upper().startswith("H"):
-            return {"hypothesis": access.access_hypothesis(user, product, text, Action.VIEW_HYPOTHESES)}
-        return {"epic": access.access_epic(user, product, text, Action.VIEW_BACKLOG, field="subject")}
-    except Exception as exc:  # Http404 of an unknown hypothesis, or the epic's ValidationError
-        if isinstance(exc, ValidationError):
-            raise
-        raise ValidationError({"subject": f"No hypothesis {text} in this product."}) from None
+    if text.upper().startswith("H"):
+        hypothesis = access.access_hypothesis_by_number(user, product, text, Action.VIEW_HYPOTHESES, field="subject")
+        return {"hypothesis": hypothesis}
+    return {"epic": access.access_epic(user, product, text, Action.VIEW_BACKLOG, field="subject")}
 
 
 @login_required
