@@ -136,10 +136,15 @@ class PublicHypothesisSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+PROPOSED_HELP = "The status the last recorded experiment proposes until the PM decides ('' when none)."
+
+
 class HypothesisSerializer(PublicHypothesisSerializer):
     """The team's view: everything, with the latest observed value and the linked work."""
 
-    owner: serializers.Field = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    proposed_status = serializers.CharField(read_only=True, help_text=PROPOSED_HELP)
+
+    owner: serializers.Field = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     metric_unit = serializers.CharField(read_only=True)
     observed = value_field(read_only=True, help_text="The latest concluded experiment's observed value.")
     experiment_count = serializers.IntegerField(read_only=True)
@@ -242,7 +247,10 @@ class LinksInputSerializer(serializers.Serializer):
 
 class ExperimentSerializer(serializers.ModelSerializer):
     hypothesis = serializers.IntegerField(source="hypothesis.number", read_only=True)
-    concluded_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    proposed_status = serializers.CharField(
+        read_only=True, help_text="The hypothesis status its result proposes ('' without figures or before it)."
+    )
+    concluded_by: serializers.Field = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Experiment
@@ -319,8 +327,8 @@ class PublicLearningEntrySerializer(serializers.ModelSerializer):
 
 
 class LearningEntrySerializer(PublicLearningEntrySerializer):
-    experiment: serializers.Field = serializers.PrimaryKeyRelatedField(read_only=True)
-    actor: serializers.Field = serializers.StringRelatedField(read_only=True)
+    experiment: serializers.Field = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    actor: serializers.Field = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta(PublicLearningEntrySerializer.Meta):
         fields = [*PublicLearningEntrySerializer.Meta.fields, "kind", "experiment", "ran", "next_step", "actor"]
@@ -334,7 +342,7 @@ class FeasibilitySerializer(serializers.ModelSerializer):
     epic = serializers.IntegerField(source="epic.number", read_only=True, allow_null=True)
     hypothesis = serializers.IntegerField(source="hypothesis.number", read_only=True, allow_null=True)
     blockers: serializers.Field = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    decided_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    decided_by: serializers.Field = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = FeasibilityAssessment
@@ -400,14 +408,14 @@ class GateStateSerializer(serializers.Serializer):
     required = serializers.BooleanField(source="gate.required")  # type: ignore[assignment]
     state = serializers.ChoiceField(choices=[("open", "Open"), *GateResult.Result.choices])
     evidence = serializers.CharField(source="result.evidence", default="")
-    recorded_by = serializers.CharField(source="result.recorded_by", default=None)
-    recorded_at = serializers.DateTimeField(source="result.recorded_at", default=None)
+    recorded_by = serializers.CharField(source="result.recorded_by", default=None, allow_null=True)
+    recorded_at = serializers.DateTimeField(source="result.recorded_at", default=None, allow_null=True)
 
 
 class ModelVersionSerializer(serializers.ModelSerializer):
     item = serializers.IntegerField(source="item.number", read_only=True)
-    registered_by: serializers.Field = serializers.StringRelatedField(read_only=True)
-    signed_off_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    registered_by: serializers.Field = serializers.StringRelatedField(read_only=True, allow_null=True)
+    signed_off_by: serializers.Field = serializers.StringRelatedField(read_only=True, allow_null=True)
     gates = serializers.SerializerMethodField()
     blocking = serializers.SerializerMethodField(help_text="Why its item cannot be done yet ('' when it can).")
 

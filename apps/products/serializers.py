@@ -41,7 +41,7 @@ class OutcomeMetricSerializer(serializers.ModelSerializer):
 
 
 class MetricReadingSerializer(serializers.ModelSerializer):
-    recorded_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    recorded_by: serializers.Field = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = MetricReading

@@ -11,7 +11,8 @@ from django.urls import reverse
 from apps.accounts.models import User
 from apps.backlog.models import BacklogItem
 from apps.delivery.models import DeliveryReport
-from apps.products.models import Product
+from apps.hypotheses.models import Experiment, FeasibilityAssessment, Hypothesis, ModelVersion
+from apps.products.models import OutcomeMetric, Product
 from apps.reports.models import HappinessReport, Survey
 from apps.requests.models import StakeholderRequest
 from apps.retros.models import Retrospective
@@ -41,6 +42,12 @@ def _demo_pages() -> dict[str, list[str]]:
     retro = Retrospective.objects.filter(product=product).first()
     report = HappinessReport.objects.filter(round__survey__product=product).order_by("-round__number").first()
     delivery_report = DeliveryReport.objects.filter(product=product).first()
+    metric = OutcomeMetric.objects.filter(product=product).first()
+    published = Hypothesis.objects.filter(product=product, published_at__isnull=False).first()
+    testing = Hypothesis.objects.filter(product=product, status="testing").first()
+    experiment = Experiment.objects.filter(product=product).first()
+    assessment = FeasibilityAssessment.objects.filter(product=product).first()
+    model_version = ModelVersion.objects.filter(product=product).first()
 
     def url(name, *args):
         return reverse(name, args=args)
@@ -58,6 +65,10 @@ def _demo_pages() -> dict[str, list[str]]:
         url("accounts:profile"),
         url("reports:answered", slug),
         url("api-docs"),
+        url("products:metric", slug, metric.pk),
+        url("hypotheses:ledger", slug),
+        url("hypotheses:learning", slug),
+        url("hypotheses:detail", slug, published.number),
     ]
     team = [
         url("backlog:list", slug),
@@ -90,6 +101,12 @@ def _demo_pages() -> dict[str, list[str]]:
         url("delivery:compare", slug),
         url("delivery:report", slug, delivery_report.pk),
         url("portfolio:home"),
+        url("hypotheses:detail", slug, testing.number),
+        url("hypotheses:experiment", slug, experiment.pk),
+        url("hypotheses:feasibility-list", slug),
+        url("hypotheses:feasibility", slug, assessment.pk),
+        url("hypotheses:gates", slug),
+        url("hypotheses:model-version", slug, model_version.pk),
     ]
     leads = [
         url("backlog:item-edit", slug, done.number),
@@ -101,7 +118,13 @@ def _demo_pages() -> dict[str, list[str]]:
         url("retros:settings", slug),
         url("requests_overview:inbox"),
     ]
-    pm_only = [url("roadmap:item-create", slug), url("products:edit", slug), url("products:create")]
+    pm_only = [
+        url("roadmap:item-create", slug),
+        url("products:edit", slug),
+        url("products:create"),
+        url("hypotheses:create", slug),
+        url("hypotheses:edit", slug, testing.number),
+    ]
     return {
         "pia": [*everyone, *team, *leads, *pm_only],
         "sam": [*everyone, *team, *leads],

@@ -348,3 +348,21 @@ def test_a_stranger_cannot_own_a_hypothesis_via_the_form(browser_client, pm, met
     )
     assert response.status_code == 400
     assert not Hypothesis.objects.exists()
+
+
+def test_the_experiments_chart_gets_its_figures_as_a_json_object(browser_client, pm, testing, member):
+    import json
+    import re
+
+    experiment = services.experiment_create(actor=member, hypothesis=testing, title="Backtest", method="backtest")
+    services.experiment_record_result(
+        actor=member, experiment=experiment, observed_value=Decimal("2.5"), conclusion="Missed."
+    )
+    page = browser_client.as_user(pm).get(f"{LEDGER}{testing.number}/").content.decode()
+    data = json.loads(re.search(r'<script id="experiments-data" type="application/json">(.*?)</script>', page).group(1))
+    assert data == {
+        "unit": "%",
+        "baseline": 2.0,
+        "target": 3.0,
+        "experiments": [{"label": "Backtest", "observed": 2.5, "low": None, "high": None}],
+    }

@@ -19,7 +19,7 @@ def test_demo_sprints_show_history_a_running_sprint_each_and_are_idempotent(db):
     closed = Sprint.objects.filter(status=Sprint.Status.CLOSED).first()
     assert len(set(closed.burndown["remaining"])) > 2, "a burndown that moves over the days"
     assert set(Assumption.objects.values_list("status", flat=True)) == {"open", "held", "wrong"}
-    assert Assumption.objects.get(status="wrong").follow_up_items.count() == 2
+    assert Assumption.objects.get(status="wrong", sprint__isnull=False).follow_up_items.count() == 2
     before = Sprint.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert Sprint.objects.count() == before

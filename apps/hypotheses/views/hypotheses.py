@@ -10,13 +10,12 @@ fragment of the same template. Stakeholders get the public shape of a
 published hypothesis: statement, outcome, learning."""
 
 import csv
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -204,7 +203,7 @@ def _detail_context(request, product, hypothesis, **forms) -> dict:
         ),
         "proposal": _proposal(hypothesis),
         "history": selectors.hypothesis_history(hypothesis, internal=True),
-        "chart_json": json.dumps(_chart(hypothesis, experiments)),
+        "chart": _chart(hypothesis, experiments),
         "status_form": forms.get("status_form") or _status_form(hypothesis),
         "test_items_form": forms.get("test_items_form") or TestItemFormSet(prefix="items"),
         "link_form": forms.get("link_form") or LinkForm(),
@@ -398,6 +397,8 @@ def hypothesis_links(request, product_slug, number):
 def hypothesis_unlink(request, product_slug, number, kind, link_number):
     product = get_product(request.user, product_slug, MANAGE)
     hypothesis = access.access_hypothesis(request.user, product, number, MANAGE)
+    if kind not in ("items", "requests"):
+        raise Http404("No such link.")
     if kind == "items":
         item = access.linkable_items(request.user, product, [link_number])[0]
         services.hypothesis_unlink_item(actor=request.user, hypothesis=hypothesis, item=item)
