@@ -7,7 +7,7 @@ hypotheses it tests and its model versions with their release gates."""
 from django.urls import reverse
 
 from apps.accounts.permissions import Action, can
-from apps.hypotheses import selectors, services
+from apps.hypotheses import access, selectors, services
 from apps.hypotheses.access import visible_assumptions
 from apps.hypotheses.forms import AssumptionForm, ModelVersionForm
 from apps.sprints import sections
@@ -39,6 +39,14 @@ def follow_up_links(request, *, product, item) -> dict | None:
 def tested_hypotheses(request, *, product, item) -> dict | None:
     rows = selectors.hypotheses_of_item(item)
     return {"hypotheses": rows} if rows else None
+
+
+def epic_feasibility(request, *, product, item) -> dict | None:
+    """On an epic: its feasibility assessment and decision, or the way to make one."""
+    if item.kind != "epic":
+        return None
+    assessment = access.visible_feasibility(request.user, product).filter(epic=item).first()
+    return {"assessment": assessment, "may_assess": can(request.user, Action.ASSESS_FEASIBILITY, product)}
 
 
 def model_versions(request, *, product, item) -> dict | None:
@@ -85,6 +93,12 @@ def register() -> None:
         sections.ITEM_LINKS,
         template="hypotheses/_item_hypotheses.html",
         provider=tested_hypotheses,
+        needs=Action.VIEW_HYPOTHESES,
+    )
+    sections.register(
+        sections.ITEM_LINKS,
+        template="hypotheses/_item_feasibility.html",
+        provider=epic_feasibility,
         needs=Action.VIEW_HYPOTHESES,
     )
     sections.register(

@@ -106,3 +106,12 @@ def test_assessing_something_that_is_not_there_is_a_400(member, browser_client, 
     response = api.as_user(member).post("/api/v1/products/recommender/feasibility/", {"hypothesis": 77}, format="json")
     assert response.status_code == 400
     assert not FeasibilityAssessment.objects.exists()
+
+
+def test_an_epics_page_links_its_assessment(epic, member, product, browser_client):
+    client = browser_client.as_user(member)
+    assertContains(client.get(f"/p/recommender/backlog/items/{epic.number}/"), "assess this epic")
+    assessment = services.feasibility_create(actor=member, product=product, epic=epic, data_availability="partial")
+    response = client.get(f"/p/recommender/backlog/items/{epic.number}/")
+    assertContains(response, f'href="/p/recommender/hypotheses/feasibility/{assessment.pk}/"')
+    assertContains(response, "data partly available")
