@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.notifications",
     "apps.products",
+    "apps.conversation",
     "apps.backlog",
     "apps.sprints",
     "apps.hypotheses",

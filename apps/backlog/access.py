@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 
-from apps.accounts.permissions import Action, can, require
+from apps.accounts.models import Membership
+from apps.accounts.permissions import TEAM, Action, can, require
 from apps.backlog import selectors
 from apps.backlog.filters import FILTER_KEYS, BacklogItemFilter
 from apps.backlog.models import MAX_NUMBER, AcceptanceCriterion, BacklogItem, Blocker, Label
@@ -50,6 +51,16 @@ def require_bulk(user, product: Product, changes: Iterable[str]) -> None:
     """Refuse (403) a bulk change unless the user holds the right of each change in it."""
     for needed in {BULK_RIGHTS[change] for change in changes if change in BULK_RIGHTS}:
         require(user, needed, product)
+
+
+def who_may_see(item: BacklogItem, user_ids: set[int]) -> set[int]:
+    """Those of `user_ids` who may see the item: the product's team (the rule
+    for mentions and notifications; stakeholders never see the backlog)."""
+    return set(
+        Membership.objects.filter(
+            product_id=item.product_id, user_id__in=user_ids, role__in=[role.value for role in TEAM]
+        ).values_list("user_id", flat=True)
+    )
 
 
 # --- lists -----------------------------------------------------------------------

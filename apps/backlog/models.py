@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -126,6 +127,13 @@ class BacklogItem(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     # Incremented by every edit; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
+
+    # Its thread, watchers and the notifications about it go with it (apps.conversation, apps.notifications).
+    comments = GenericRelation("conversation.Comment", content_type_field="target_type", object_id_field="target_id")
+    watches = GenericRelation("conversation.Watch", content_type_field="target_type", object_id_field="target_id")
+    notifications = GenericRelation(
+        "notifications.Notification", content_type_field="target_type", object_id_field="target_id"
+    )
 
     # Reordering is not an edit worth a history row; label changes are.
     history = HistoricalRecords(excluded_fields=["rank", "updated_at"], m2m_fields=[labels])

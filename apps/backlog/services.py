@@ -15,7 +15,10 @@ from apps.accounts.models import User
 from apps.accounts.permissions import TEAM, role_in
 from apps.backlog import events, ranking, workflow
 from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
+from apps.conversation import services as conversation
 from apps.core.versions import refuse_if_stale
+from apps.notifications import services as notifications
+from apps.notifications.kinds import Kind
 from apps.products.models import Product
 
 # Fields a general edit may change; status, rank and version have their own functions.
@@ -71,6 +74,9 @@ def item_create(
         for i, text in enumerate(acceptance_criteria)
         if text.strip()
     )
+    conversation.watchers_add(target=item, user_ids=[actor.pk])
+    if item.assignee_id is not None:
+        _assigned(item, item.assignee_id, actor=actor)
     events.item_changed(item=item, fields=frozenset({"created"}), actor=actor)
     return item
 
@@ -105,6 +111,8 @@ def item_update(
     item.version += 1
     item._history_user = actor
     item.save(update_fields=[*changed, "version", "updated_at"])
+    if "assignee" in changed and item.assignee_id is not None:
+        _assigned(item, item.assignee_id, actor=actor)
     if changed:
         events.item_changed(item=item, fields=frozenset(changed), actor=actor)
     return item
@@ -149,6 +157,17 @@ def _move_status(*, actor: User, item: BacklogItem, status: str, bump_version: b
         item.version += 1
     item._history_user = actor
     item.save(update_fields=["status", "done_at", "version", "updated_at"])
+    notifications.notify(
+        kind=Kind.ITEM_STATUS,
+        recipients=conversation.watchers_of(item),
+        key=f"backlog.status:{item.pk}:{item.version}",
+        text=f"#{item.number} {item.title} moved from {BacklogItem.Status(old_status).label} "
+        f"to {BacklogItem.Status(status).label}",
+        link=item.get_absolute_url(),
+        actor=actor,
+        product=item.product_id,
+        target=item,
+    )
     events.status_changed(item=item, old_status=old_status, new_status=status, actor=actor)
     return item
 
@@ -387,6 +406,21 @@ def blocker_resolve(*, actor: User, blocker: Blocker) -> Blocker:
 
 
 # --- helpers -----------------------------------------------------------------
+
+
+def _assigned(item: BacklogItem, assignee_id: int, *, actor: User) -> None:
+    """The assignee watches the item from now on, and is told (unless they assigned themselves)."""
+    conversation.watchers_add(target=item, user_ids=[assignee_id])
+    notifications.notify(
+        kind=Kind.ASSIGNED,
+        recipients=[assignee_id],
+        key=f"backlog.assigned:{item.pk}:{item.version}",
+        text=f"{actor} assigned you #{item.number} {item.title}",
+        link=item.get_absolute_url(),
+        actor=actor,
+        product=item.product_id,
+        target=item,
+    )
 
 
 def _set_rank(item: BacklogItem, rank: int) -> BacklogItem:

@@ -35,6 +35,7 @@ from apps.backlog.forms import (
 )
 from apps.backlog.models import BacklogItem, expected_points, is_highly_uncertain
 from apps.backlog.rows import assignee_filter_options, backlog_rows, epic_options, people_options
+from apps.conversation.pages import thread_section
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page
 from apps.products.access import get_product
@@ -171,7 +172,7 @@ def item_work(request, product_slug, number):
     if form_status(form) == 409:
         # A stale change: the item page as it is now, saying why nothing was saved.
         item = access.access_item(request.user, product, number)
-        context = _detail_context(product, item, work_error=error_text(form))
+        context = _detail_context(product, item, work_error=error_text(form)) | thread_section(request, product, item)
         return TemplateResponse(request, "backlog/item_detail.html", context, status=409)
     messages.error(request, error_text(form))
     return redirect(item)
@@ -279,7 +280,8 @@ def item_detail(request, product_slug, number):
     if request.htmx and request.GET.get("panel"):
         # The item beside the board or list it was opened from (partials/side_panel.html).
         return TemplateResponse(request, "backlog/item_detail.html#panel", _detail_context(product, item, panel=True))
-    return TemplateResponse(request, "backlog/item_detail.html", _detail_context(product, item))
+    context = _detail_context(product, item) | thread_section(request, product, item)
+    return TemplateResponse(request, "backlog/item_detail.html", context)
 
 
 def _detail_context(product, item, *, work_error: str = "", panel: bool = False) -> dict:

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from apps.accounts.permissions import Action, can, require
+from apps.accounts.models import Membership
+from apps.accounts.permissions import TEAM, Action, can, require
 from apps.backlog import access as backlog_access
 from apps.backlog.models import MAX_NUMBER, BacklogItem
 from apps.core.http import as_id
@@ -24,6 +25,17 @@ from apps.sprints.models import Sprint
 def sees_internals(user, product: Product) -> bool:
     """May the user see unshared items, internal notes, links and forecasts of epics?"""
     return can(user, Action.VIEW_ROADMAP, product)
+
+
+def who_may_discuss(item: RoadmapItem, user_ids: set[int]) -> set[int]:
+    """Those of `user_ids` on the product's team: the roadmap's threads and
+    forecasts are the team's (stakeholders see shared items' public
+    description only), so only they are mentioned or told."""
+    return set(
+        Membership.objects.filter(
+            product_id=item.product_id, user_id__in=user_ids, role__in=[role.value for role in TEAM]
+        ).values_list("user_id", flat=True)
+    )
 
 
 def visible_items(user, product: Product) -> QuerySet[RoadmapItem]:

@@ -18,3 +18,28 @@ class RoadmapConfig(AppConfig):
         sprint_events.on_sprint_close(listeners.on_sprint_close)
         backlog_events.on_status_change(listeners.on_backlog_status_change)
         backlog_events.on_item_change(listeners.on_backlog_item_change)
+
+        # The team discusses roadmap items (apps.conversation) and hears of moved forecasts (apps.notifications).
+        from django.urls import reverse
+
+        from apps.accounts.permissions import Action
+        from apps.conversation import subjects
+        from apps.notifications import targets
+        from apps.roadmap import access
+        from apps.roadmap.models import RoadmapItem
+
+        subjects.register(
+            subjects.Subject(
+                name="roadmap-items",
+                model=RoadmapItem,
+                find=lambda user, product, ref, action: access.access_item(user, product, ref, action),
+                read=Action.VIEW_ROADMAP,
+                write=Action.VIEW_ROADMAP,
+                audience=access.who_may_discuss,
+                label=lambda item: f"roadmap item “{item.title}”",
+                ref=lambda item: item.pk,
+                url=lambda item, product: reverse("roadmap:item", args=[product.slug, item.pk]),
+                noun="roadmap item",
+            )
+        )
+        targets.register(RoadmapItem, audience=access.who_may_discuss)

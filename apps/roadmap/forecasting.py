@@ -22,7 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.backlog.models import BacklogItem
+from apps.conversation import services as conversation
 from apps.core import queue
+from apps.notifications import services as notifications
+from apps.notifications.kinds import Kind
 from apps.requests import services as requests_services
 from apps.roadmap import forecast, selectors
 from apps.roadmap.models import Forecast, RoadmapItem
@@ -245,6 +248,7 @@ def recompute(
     moved_items = [f.roadmap_item_id for f in result.flagged if f.roadmap_item_id]
     if moved_items:
         _tell_watchers(selectors.linked_request_ids(moved_items))
+        _tell_item_watchers([f for f in result.flagged if f.roadmap_item_id])
     return result
 
 
@@ -260,6 +264,27 @@ def _tell_watchers(request_ids: list[int]) -> None:
     """The requests app compares each linked request's new expected delivery
     with what its watchers were told and emails them through its outbox."""
     requests_services.expected_deliveries_refresh(request_ids=request_ids)
+
+
+def _tell_item_watchers(moved: list[Forecast]) -> None:
+    """The watchers of each roadmap item whose forecast moved (the team: the
+    rule registered for roadmap items) hear of it once per new forecast."""
+    by_item = {forecast_row.roadmap_item_id: forecast_row for forecast_row in moved}
+    for item in RoadmapItem.objects.filter(pk__in=list(by_item)).select_related("product"):
+        moved_forecast = by_item[item.pk]
+        days = moved_forecast.moved_days
+        notifications.notify(
+            kind=Kind.FORECAST_MOVED,
+            recipients=conversation.watchers_of(item),
+            key=f"roadmap.forecast:{item.pk}:{moved_forecast.fingerprint}",
+            text=f"The forecast of “{item.title}” moved {abs(days)} days {'later' if days > 0 else 'earlier'}: "
+            f"85 % likely by {moved_forecast.p85.day} {moved_forecast.p85:%b %Y}"
+            if moved_forecast.p85
+            else f"The forecast of “{item.title}” moved",
+            link=item.get_absolute_url(),
+            product=item.product_id,
+            target=item,
+        )
 
 
 # --- queueing -----------------------------------------------------------------

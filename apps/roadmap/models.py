@@ -5,6 +5,7 @@ of the iCalendar feed."""
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 
@@ -59,6 +60,13 @@ class RoadmapItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+
+    # Its thread, watchers and the notifications about it go with it (apps.conversation, apps.notifications).
+    comments = GenericRelation("conversation.Comment", content_type_field="target_type", object_id_field="target_id")
+    watches = GenericRelation("conversation.Watch", content_type_field="target_type", object_id_field="target_id")
+    notifications = GenericRelation(
+        "notifications.Notification", content_type_field="target_type", object_id_field="target_id"
+    )
 
     class Meta:
         ordering = ["product_id", "horizon", "rank"]

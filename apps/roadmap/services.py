@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.backlog import ranking
 from apps.backlog.models import BacklogItem
+from apps.conversation import services as conversation
 from apps.core.versions import refuse_if_stale
 from apps.products.models import OutcomeMetric, Product
 from apps.requests.models import StakeholderRequest
@@ -73,6 +74,7 @@ def item_create(
     item.rank = ranking.bottom_of(_horizon(product.pk, horizon))
     item.save()
     _set_links(item, epics=epics, backlog_items=backlog_items, requests=requests)
+    conversation.watchers_add(target=item, user_ids=[actor.pk])
     _forecast_soon(item)
     return item
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action, can, require
+from apps.conversation.pages import thread_section
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import as_id, flash_errors, page, posted
 from apps.products.access import get_product
@@ -110,6 +111,8 @@ def item_detail(request, product_slug, item_id):
         "milestones": list(milestones),
         **rights,
     }
+    if rights["sees_internals"]:
+        context |= thread_section(request, product, item)
     return TemplateResponse(request, "roadmap/item_detail.html", context)
 
 
