@@ -17,7 +17,15 @@ from apps.accounts.models import Membership
 from apps.accounts.permissions import TEAM, Action, can, require
 from apps.backlog import selectors
 from apps.backlog.filters import FILTER_KEYS, BacklogItemFilter
-from apps.backlog.models import MAX_NUMBER, AcceptanceCriterion, BacklogItem, Blocker, Label
+from apps.backlog.models import (
+    MAX_NUMBER,
+    AcceptanceCriterion,
+    BacklogItem,
+    Blocker,
+    ItemAttachment,
+    ItemRelation,
+    Label,
+)
 from apps.core.http import as_id
 from apps.products.models import Product
 
@@ -166,3 +174,49 @@ def access_label(user, product: Product, label_id, action: Action = Action.VIEW_
     if label is None:
         raise Http404("No such label in this product.")
     return label
+
+
+def access_linkable(user, product: Product, number, *, field: str = "other") -> BacklogItem:
+    """The item another one is linked to (a relation). One that is not in this
+    backlog refuses the link (ValidationError on `field`) rather than being a 404."""
+    try:
+        return access_item(user, product, number, Action.WORK_BACKLOG_ITEM, detail=False)
+    except Http404:
+        raise ValidationError({field: f"There is no item #{number} in this backlog."}) from None
+
+
+def access_relation(user, product: Product, relation_id, action: Action = Action.WORK_BACKLOG_ITEM) -> ItemRelation:
+    require(user, action, product)
+    pk = as_id(relation_id)
+    relation = None
+    if pk is not None:
+        relation = (
+            ItemRelation.objects.select_related("source__product", "target__product")
+            .filter(source__product=product, pk=pk)
+            .first()
+        )
+    if relation is None:
+        raise Http404("No such link in this backlog.")
+    return relation
+
+
+def access_attachment(
+    user, product: Product, number, attachment_id, action: Action = Action.VIEW_BACKLOG
+) -> ItemAttachment:
+    """A file of an item of this backlog (to download, or with EDIT/own to remove)."""
+    item = access_item(user, product, number, action, detail=False)
+    pk = as_id(attachment_id)
+    attachment = None if pk is None else item.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("No such attachment.")
+    attachment.item = item
+    item.product = product
+    return attachment
+
+
+def access_own_attachment(user, product: Product, number, attachment_id) -> ItemAttachment:
+    """A file its uploader removes; PM and scrum master may remove any (403 for others)."""
+    attachment = access_attachment(user, product, number, attachment_id, Action.WORK_BACKLOG_ITEM)
+    if attachment.uploaded_by_id != user.pk:
+        require(user, Action.EDIT_BACKLOG_ITEM, product)
+    return attachment

@@ -3,9 +3,11 @@ Objects and lists come from apps.backlog.access (the same functions the pages
 use); every write calls a service."""
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.permissions import Action
@@ -13,6 +15,7 @@ from apps.backlog import access, selectors, services
 from apps.backlog.filters import BacklogItemFilter
 from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
 from apps.backlog.serializers import (
+    AttachmentUploadSerializer,
     BacklogItemCreateSerializer,
     BacklogItemDetailSerializer,
     BacklogItemSerializer,
@@ -22,10 +25,14 @@ from apps.backlog.serializers import (
     CriterionSerializer,
     CriterionUpdateSerializer,
     HistoryEntrySerializer,
+    ItemAttachmentSerializer,
     LabelSerializer,
     MoveSerializer,
+    RelationInputSerializer,
+    RelationSerializer,
     item_list_data,
 )
+from apps.core import uploads
 from apps.core.api import Pagination
 from apps.products.access import ProductScopedMixin
 
@@ -54,6 +61,8 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
         "criteria": Action.EDIT_BACKLOG_ITEM,
         "blockers": Action.WORK_BACKLOG_ITEM,
     }
+    # Reading them needs only the backlog; adding needs to work on items.
+    adding = {"relations", "attachments"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -68,6 +77,8 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
         return {**super().get_serializer_context(), "product": product}
 
     def get_object(self, needed: Action | None = None) -> BacklogItem:
+        if needed is None and self.action in self.adding and self.request.method == "POST":
+            needed = Action.WORK_BACKLOG_ITEM
         needed = needed or self.required.get(self.action or "", self.default_required)
         return access.access_item(self.request.user, self.product, self.kwargs["number"], needed)
 
@@ -153,6 +164,43 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
         criterion = services.criterion_add(actor=request.user, item=self.get_object(), text=data["text"])
         return Response(CriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(methods=["GET"], responses=RelationSerializer(many=True))
+    @extend_schema(methods=["POST"], request=RelationInputSerializer, responses={201: RelationSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def relations(self, request, *args, **kwargs):
+        """Links of the item, read from it (blocks, is blocked by, relates to,
+        duplicates, is duplicated by); POST adds one and answers with them all."""
+        item = self.get_object()
+        if request.method == "POST":
+            data = self._input(RelationInputSerializer)
+            other = access.access_linkable(request.user, self.product, data["other"])
+            services.relation_add(actor=request.user, item=item, relation=data["relation"], other=other)
+        rows = selectors.item_relations(item)
+        return Response(
+            RelationSerializer(rows, many=True).data,
+            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )
+
+    @extend_schema(methods=["GET"], responses=ItemAttachmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: ItemAttachmentSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def attachments(self, request, *args, **kwargs):
+        """Files of the item; POST (multipart, field `files`) adds some: each is
+        checked for type, content and size, and none is stored if one is refused."""
+        item = self.get_object()
+        if request.method == "POST":
+            files = request.FILES.getlist("files")
+            services.attachments_add(actor=request.user, item=item, files=files)
+        rows = selectors.item_attachments(item)
+        return Response(
+            ItemAttachmentSerializer(rows, many=True).data,
+            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )
+
     @extend_schema(request=BlockerSerializer, responses={201: BlockerSerializer})
     @action(detail=True, methods=["post"])
     def blockers(self, request, *args, **kwargs):
@@ -225,3 +273,34 @@ class LabelViewSet(ProductScopedMixin, mixins.ListModelMixin, mixins.CreateModel
         serializer.instance = services.label_create(
             actor=self.request.user, product=self.product, **serializer.validated_data
         )
+
+
+class RelationViewSet(ProductScopedMixin, viewsets.GenericViewSet):
+    """Remove a link between two items (either end may do it)."""
+
+    serializer_class = RelationSerializer
+    default_required = Action.WORK_BACKLOG_ITEM
+
+    def destroy(self, request, *args, **kwargs):
+        relation = access.access_relation(request.user, self.product, self.kwargs["pk"])
+        services.relation_remove(actor=request.user, relation=relation)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ItemAttachmentView(ProductScopedMixin, viewsets.GenericViewSet):
+    """Download a file of an item (the team), or remove it (its uploader, PM or scrum master)."""
+
+    serializer_class = ItemAttachmentSerializer
+    default_required = Action.VIEW_BACKLOG
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def retrieve(self, request, *args, **kwargs):
+        attachment = access.access_attachment(request.user, self.product, kwargs["number"], kwargs["pk"])
+        return uploads.download(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        attachment = access.access_own_attachment(request.user, self.product, kwargs["number"], kwargs["pk"])
+        services.attachment_remove(actor=request.user, attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)

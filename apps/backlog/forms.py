@@ -7,6 +7,8 @@ from django import forms
 from apps.accounts.models import User
 from apps.backlog import selectors
 from apps.backlog.models import MAX_NUMBER, BacklogItem, Blocker, Label
+from apps.core import uploads
+from apps.core.forms import MultipleFileField
 
 
 class PointsOptions(TypedDict):
@@ -73,11 +75,14 @@ class ItemForm(ProductScopedForm):
     estimate_optimistic = forms.DecimalField(label="Optimistic", **POINTS)
     estimate_likely = forms.DecimalField(label="Likely", **POINTS)
     estimate_pessimistic = forms.DecimalField(label="Pessimistic", **POINTS)
+    due_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Overdue after this day."
+    )
 
     @classmethod
     def initial_for(cls, item: BacklogItem) -> dict:
         fields = ["version", "title", "kind", "description", "parent", "assignee", "story_points"]
-        fields += ["estimate_optimistic", "estimate_likely", "estimate_pessimistic"]
+        fields += ["estimate_optimistic", "estimate_likely", "estimate_pessimistic", "due_date"]
         return {**{name: getattr(item, name) for name in fields}, "labels": list(item.labels.all())}
 
 
@@ -179,3 +184,24 @@ class BulkForm(ProductScopedForm):
             "remove_label": {"remove_label": data["labels"]},
             "move_to_top": {"move_to_top": True},
         }[action]
+
+
+class RelationForm(forms.Form):
+    relation = forms.ChoiceField(
+        choices=[
+            ("blocks", "blocks"),
+            ("blocked_by", "is blocked by"),
+            ("relates", "relates to"),
+            ("duplicates", "duplicates"),
+            ("duplicated_by", "is duplicated by"),
+        ],
+        label="This item",
+    )
+    other = forms.CharField(max_length=20, label="Item", help_text="Its number, e.g. #12.")
+
+    def other_number(self) -> str:
+        return self.cleaned_data["other"].strip().lstrip("#")
+
+
+class AttachmentsForm(forms.Form):
+    attachments = MultipleFileField(help_text=f"Accepted: {uploads.allowed_extensions()}.")

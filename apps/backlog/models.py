@@ -1,4 +1,5 @@
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
@@ -7,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
@@ -122,6 +124,8 @@ class BacklogItem(models.Model):
     estimate_likely = models.DecimalField(**POINTS)
     estimate_pessimistic = models.DecimalField(**POINTS)
 
+    due_date = models.DateField(null=True, blank=True, help_text="When it must be done; overdue after this day.")
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -214,6 +218,21 @@ class BacklogItem(models.Model):
     def is_estimated(self) -> bool:
         return self.story_points is not None or self.has_range
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.DROPPED)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and neither done nor dropped."""
+        return is_overdue(self.due_date, self.status)
+
+
+def is_overdue(due_date: date | None, status: str, today: date | None = None) -> bool:
+    """Past its due date and neither done nor dropped (for items read as plain values too)."""
+    closed = (BacklogItem.Status.DONE, BacklogItem.Status.DROPPED)
+    return due_date is not None and status not in closed and due_date < (today or timezone.localdate())
+
 
 class AcceptanceCriterion(models.Model):
     item = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="acceptance_criteria")
@@ -266,3 +285,65 @@ class Blocker(models.Model):
 
     def __str__(self):
         return self.reason
+
+
+class ItemRelation(models.Model):
+    """A link between two items of one product, read from both ends: A blocks
+    B is B blocked by A; A duplicates B is B duplicated by A; "relates to" is
+    the same from either end (stored once)."""
+
+    class Kind(models.TextChoices):
+        BLOCKS = "blocks", "blocks"
+        RELATES = "relates", "relates to"
+        DUPLICATES = "duplicates", "duplicates"
+
+    # What each kind reads as from the other end.
+    INVERSE = {Kind.BLOCKS: "is blocked by", Kind.RELATES: "relates to", Kind.DUPLICATES: "is duplicated by"}
+
+    source = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="relations_out")
+    target = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source_id", "kind", "target_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="one_relation_of_a_kind_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")),
+                name="no_item_related_to_itself",
+                violation_error_message="An item cannot be linked to itself.",
+            ),
+        ]
+        indexes = [models.Index(fields=["target", "kind"])]
+
+    def __str__(self):
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+def _attachment_path(attachment: "ItemAttachment", filename: str) -> str:
+    # The stored name is random: what people uploaded never becomes a path.
+    return f"backlog/{attachment.item.product_id}/{attachment.token}{attachment.extension}"
+
+
+class ItemAttachment(models.Model):
+    """A file on an item, checked for type and size as every upload is
+    (apps.core.uploads), served only through a view that asks the backlog's
+    access functions (never from a public media URL)."""
+
+    item = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="attachments")
+    token = models.UUIDField(unique=True)
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item_id", "created_at", "id"]
+
+    def __str__(self):
+        return self.original_name

@@ -10,10 +10,11 @@ into a row's menu when it is opened. Nothing on the page grows with rows ×
 people (a team of 100 used to mean 5,000 <option>s per page)."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from apps.backlog import selectors, workflow
-from apps.backlog.models import BacklogItem, is_highly_uncertain
+from apps.backlog.models import BacklogItem, is_highly_uncertain, is_overdue
 
 
 def backlog_rows(items, *, product) -> list[dict]:
@@ -22,6 +23,7 @@ def backlog_rows(items, *, product) -> list[dict]:
     epics_url = reverse("backlog:list", args=[product.slug]) + "epics/"
     status_menus = {status: status_menu(status) for status in BacklogItem.Status.values}
     kinds, statuses = dict(BacklogItem.Kind.choices), dict(BacklogItem.Status.choices)
+    today = timezone.localdate()
     rows = []
     for item in items:
         estimate = (item["estimate_optimistic"], item["estimate_likely"], item["estimate_pessimistic"])
@@ -43,6 +45,8 @@ def backlog_rows(items, *, product) -> list[dict]:
                 "labels": selectors.labels_of(item),
                 "is_blocked": item["is_blocked"],
                 "is_uncertain": is_highly_uncertain(*estimate),
+                "is_overdue": is_overdue(item["due_date"], item["status"], today),
+                "due": item["due_date"].isoformat() if item["due_date"] else "",
                 "points": points(item["story_points"]),
                 "range": f"{points(estimate[0])}–{points(estimate[2])}" if has_range else "",
                 "assignee_id": item["assignee_id"],

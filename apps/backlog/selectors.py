@@ -27,7 +27,16 @@ from django.db.models.functions import Coalesce, JSONObject
 
 from apps.accounts.models import User
 from apps.accounts.permissions import TEAM
-from apps.backlog.models import HIGH_UNCERTAINTY_RATIO, MAX_NUMBER, AcceptanceCriterion, BacklogItem, Blocker, Label
+from apps.backlog.models import (
+    HIGH_UNCERTAINTY_RATIO,
+    MAX_NUMBER,
+    AcceptanceCriterion,
+    BacklogItem,
+    Blocker,
+    ItemAttachment,
+    ItemRelation,
+    Label,
+)
 
 EXPORT_CHUNK = 500
 
@@ -111,6 +120,7 @@ ROW_FIELDS = [
     "parent__number",
     "parent__title",
     "is_blocked",
+    "due_date",
     "label_list",
 ]
 API_ROW_FIELDS = [*ROW_FIELDS, "description", "created_at", "updated_at", "done_at"]
@@ -160,6 +170,41 @@ def item_detail(product, number: int) -> BacklogItem | None:
     )
 
 
+def item_relations(item) -> list[dict]:
+    """The item's links, read from this item ("blocks #3", "is blocked by #5"), in one query."""
+    relations = (
+        ItemRelation.objects.filter(Q(source=item) | Q(target=item))
+        .select_related("source", "target")
+        .only("kind", "source_id", "target_id", *(f"{end}__{f}" for end in ("source", "target") for f in _LINKED))
+        .order_by("kind", "id")
+    )
+    rows = []
+    for relation in relations:
+        outgoing = relation.source_id == item.pk
+        rows.append(
+            {
+                "id": relation.pk,
+                "kind": relation.kind,
+                "label": ItemRelation.Kind(relation.kind).label
+                if outgoing
+                else ItemRelation.INVERSE[ItemRelation.Kind(relation.kind)],
+                "other": relation.target if outgoing else relation.source,
+            }
+        )
+    return rows
+
+
+_LINKED = ("number", "title", "status", "product_id")
+
+
+def item_attachments(item) -> QuerySet[ItemAttachment]:
+    return (
+        ItemAttachment.objects.filter(item=item)
+        .select_related("uploaded_by", "item__product")
+        .order_by("created_at", "id")
+    )
+
+
 def item_blockers(item) -> QuerySet[Blocker]:
     return item.blockers.select_related("created_by", "resolved_by").order_by("-since")
 
@@ -175,6 +220,7 @@ HISTORY_FIELDS = [
     "estimate_optimistic",
     "estimate_likely",
     "estimate_pessimistic",
+    "due_date",
     "description",
 ]
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypedDict
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,9 +20,12 @@ from apps.backlog.models import (
     AcceptanceCriterion,
     BacklogItem,
     Blocker,
+    ItemAttachment,
+    ItemRelation,
     Label,
     expected_points,
     is_highly_uncertain,
+    is_overdue,
 )
 
 
@@ -70,6 +74,7 @@ class BacklogItemSerializer(serializers.ModelSerializer):
     spread = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
     is_highly_uncertain = serializers.BooleanField(read_only=True)
     is_blocked = serializers.BooleanField(read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = BacklogItem
@@ -91,6 +96,8 @@ class BacklogItemSerializer(serializers.ModelSerializer):
             "spread",
             "is_highly_uncertain",
             "is_blocked",
+            "due_date",
+            "is_overdue",
             "version",
             "created_at",
             "updated_at",
@@ -151,6 +158,8 @@ def item_list_data(row: dict, zone=None) -> dict:
         "spread": _two_places((pessimistic - optimistic) / 6 if has_range else None),
         "is_highly_uncertain": is_highly_uncertain(optimistic, likely, pessimistic),
         "is_blocked": row["is_blocked"],
+        "due_date": row["due_date"].isoformat() if row["due_date"] else None,
+        "is_overdue": is_overdue(row["due_date"], row["status"]),
         "version": row["version"],
         "created_at": _when(row["created_at"], zone),
         "updated_at": _when(row["updated_at"], zone),
@@ -230,6 +239,7 @@ class BacklogItemCreateSerializer(ProductScopedInput):
     estimate_optimistic = serializers.DecimalField(**ESTIMATE)
     estimate_likely = serializers.DecimalField(**ESTIMATE)
     estimate_pessimistic = serializers.DecimalField(**ESTIMATE)
+    due_date = serializers.DateField(required=False, allow_null=True)
     acceptance_criteria = serializers.ListField(
         child=serializers.CharField(max_length=500), required=False, help_text="Texts of the acceptance criteria."
     )
@@ -246,6 +256,7 @@ class BacklogItemUpdateSerializer(ProductScopedInput):
     estimate_optimistic = serializers.DecimalField(**ESTIMATE)
     estimate_likely = serializers.DecimalField(**ESTIMATE)
     estimate_pessimistic = serializers.DecimalField(**ESTIMATE)
+    due_date = serializers.DateField(required=False, allow_null=True)
 
 
 class MoveSerializer(serializers.Serializer):
@@ -290,3 +301,42 @@ class HistoryEntrySerializer(serializers.Serializer):
     @extend_schema_field(HistoryChangeSerializer(many=True))
     def get_changes(self, entry) -> list[dict]:
         return [{"field": field, "old": old, "new": new} for field, old, new in entry["changes"]]
+
+
+class RelationSerializer(serializers.Serializer):
+    """A link as read from the item it is listed under."""
+
+    id = serializers.IntegerField()
+    relation = serializers.CharField(source="label", help_text="blocks, is blocked by, relates to, duplicates, ...")
+    kind = serializers.ChoiceField(choices=ItemRelation.Kind.choices)
+    item = serializers.IntegerField(source="other.number", help_text="Number of the other item.")
+    title = serializers.CharField(source="other.title")
+    status = serializers.CharField(source="other.status")
+
+
+class RelationInputSerializer(serializers.Serializer):
+    relation = serializers.ChoiceField(
+        choices=["blocks", "blocked_by", "relates", "duplicates", "duplicated_by"],
+        help_text="Read from this item: it blocks / is blocked by / relates to / duplicates / is duplicated by.",
+    )
+    other = serializers.IntegerField(min_value=1, max_value=MAX_NUMBER, help_text="Number of the other item.")
+
+
+class ItemAttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    uploaded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ItemAttachment
+        fields = ["id", "name", "size", "content_type", "uploaded_by", "created_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment) -> str:
+        return reverse("backlog:attachment", args=[attachment.item.product.slug, attachment.item.number, attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), min_length=1, help_text="One or more files.")

@@ -2,20 +2,22 @@
 and the API share them. Each is atomic and takes the acting user, who is
 recorded in the item's history."""
 
+import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import TEAM, role_in
-from apps.backlog import events, ranking, workflow
-from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
+from apps.backlog import conf, events, ranking, workflow
+from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, ItemAttachment, ItemRelation, Label
 from apps.conversation import services as conversation
+from apps.core import uploads
 from apps.core.versions import refuse_if_stale
 from apps.notifications import services as notifications
 from apps.notifications.kinds import Kind
@@ -33,6 +35,7 @@ EDITABLE_FIELDS = frozenset(
         "estimate_optimistic",
         "estimate_likely",
         "estimate_pessimistic",
+        "due_date",
     }
 )
 FOREIGN_KEYS = frozenset({"parent", "assignee"})
@@ -403,6 +406,91 @@ def blocker_resolve(*, actor: User, blocker: Blocker) -> Blocker:
     blocker.resolved_by = actor
     blocker.save(update_fields=["resolved_at", "resolved_by"])
     return blocker
+
+
+# --- relations between items ---------------------------------------------------
+
+# What people choose, read from the item they are on: (stored kind, whether this item is the target).
+RELATION_CHOICES = {
+    "blocks": (ItemRelation.Kind.BLOCKS, False),
+    "blocked_by": (ItemRelation.Kind.BLOCKS, True),
+    "relates": (ItemRelation.Kind.RELATES, False),
+    "duplicates": (ItemRelation.Kind.DUPLICATES, False),
+    "duplicated_by": (ItemRelation.Kind.DUPLICATES, True),
+}
+
+
+@transaction.atomic
+def relation_add(*, actor: User, item: BacklogItem, relation: str, other: BacklogItem) -> ItemRelation:
+    """Link `item` to `other` ("blocks", "blocked_by", "relates", "duplicates",
+    "duplicated_by", read from `item`). Refused: linking an item to itself,
+    across products, twice, or making two items block each other."""
+    if relation not in RELATION_CHOICES:
+        raise ValidationError({"relation": f"Choose one of {', '.join(RELATION_CHOICES)}."})
+    kind, reverse = RELATION_CHOICES[relation]
+    if other.pk == item.pk:
+        raise ValidationError({"other": f"#{item.number} cannot be linked to itself."})
+    if other.product_id != item.product_id:
+        raise ValidationError({"other": "Only items of the same product can be linked."})
+    source, target = (other, item) if reverse else (item, other)
+    _lock_product(item.product_id)  # two people linking the same pair at once take turns
+    pair = Q(source=source, target=target) | Q(source=target, target=source)
+    existing = ItemRelation.objects.filter(pair).values_list("source_id", "kind")
+    for source_id, existing_kind in existing:
+        if existing_kind == kind and (source_id == source.pk or kind == ItemRelation.Kind.RELATES):
+            raise ValidationError(
+                {"other": f"#{source.number} already {ItemRelation.Kind(kind).label} #{target.number}."}
+            )
+        if existing_kind == kind == ItemRelation.Kind.BLOCKS:
+            raise ValidationError(
+                {"other": f"#{target.number} already blocks #{source.number}; two items cannot block each other."}
+            )
+    return ItemRelation.objects.create(source=source, target=target, kind=kind, created_by=actor)
+
+
+@transaction.atomic
+def relation_remove(*, actor: User, relation: ItemRelation) -> None:
+    relation.delete()
+
+
+# --- attachments -----------------------------------------------------------------
+
+
+@transaction.atomic
+def attachments_add(*, actor: User, item: BacklogItem, files) -> list[ItemAttachment]:
+    """Attach files to an item; every one is checked (type, content, size)
+    before any is stored, so a refused file leaves nothing behind."""
+    files = list(files or [])
+    if not files:
+        raise ValidationError({"attachments": "Choose at least one file."})
+    locked = BacklogItem.objects.select_for_update().get(pk=item.pk)
+    if locked.attachments.count() + len(files) > conf.ATTACHMENTS_PER_ITEM:
+        raise ValidationError({"attachments": f"An item can have at most {conf.ATTACHMENTS_PER_ITEM} attachments."})
+    accepted = [(upload, *uploads.accepted_type(upload, max_bytes=conf.ATTACHMENT_MAX_BYTES)) for upload in files]
+    stored = []
+    for upload, extension, file_type in accepted:
+        attachment = ItemAttachment(
+            item=locked,
+            token=uuid.uuid4(),
+            original_name=upload.name[-200:],
+            extension=extension,
+            content_type=file_type.content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+@transaction.atomic
+def attachment_remove(*, actor: User, attachment: ItemAttachment) -> None:
+    """Remove a file (its uploader, or whoever may edit the item: the door checks which).
+    The stored file goes once the removal is committed."""
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- helpers -----------------------------------------------------------------

@@ -19,6 +19,13 @@ urlpatterns = [
     path("items/<int:number>/criteria/", views.criterion_add, name="criterion-add"),
     path("items/<int:number>/blockers/", views.blocker_add, name="blocker-add"),
     path("epics/", views.epic_choices, name="epic-choices"),
+    path("items/<int:number>/relations/", views.relation_add, name="relation-add"),
+    path("relations/<int:relation_id>/remove/", views.relation_remove, name="relation-remove"),
+    path("items/<int:number>/attachments/", views.attachments_add, name="attachments-add"),
+    path("items/<int:number>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path(
+        "items/<int:number>/attachments/<int:attachment_id>/remove/", views.attachment_remove, name="attachment-remove"
+    ),
     path("epics/<int:number>/", views.epic, name="epic"),
     path("criteria/<int:criterion_id>/toggle/", views.criterion_toggle, name="criterion-toggle"),
     path("blockers/<int:blocker_id>/resolve/", views.blocker_resolve, name="blocker-resolve"),

@@ -23,6 +23,7 @@ from apps.accounts.permissions import Action
 from apps.backlog import access, selectors, services, workflow
 from apps.backlog.filters import FILTER_KEYS
 from apps.backlog.forms import (
+    AttachmentsForm,
     BlockerForm,
     BulkForm,
     CriterionForm,
@@ -31,11 +32,13 @@ from apps.backlog.forms import (
     LabelForm,
     MoveForm,
     QuickAddForm,
+    RelationForm,
     WorkForm,
 )
 from apps.backlog.models import BacklogItem, expected_points, is_highly_uncertain
 from apps.backlog.rows import assignee_filter_options, backlog_rows, epic_options, people_options
 from apps.conversation.pages import thread_section
+from apps.core import uploads
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page
 from apps.products.access import get_product
@@ -297,6 +300,10 @@ def _detail_context(product, item, *, work_error: str = "", panel: bool = False)
         "blocker_form": BlockerForm(),
         "blockers": list(selectors.item_blockers(item)),
         "history": [] if panel else selectors.item_history(item),
+        "relations": selectors.item_relations(item),
+        "relation_form": RelationForm(),
+        "attachments": list(selectors.item_attachments(item)),
+        "attachments_form": AttachmentsForm(),
     }
 
 
@@ -483,3 +490,70 @@ def label_add(request, product_slug):
     if form.errors:
         messages.error(request, error_text(form))
     return redirect("backlog:list", product.slug)
+
+
+# --- links between items and attachments -----------------------------------------
+
+
+@login_required
+@require_POST
+def relation_add(request, product_slug, number):
+    product = get_product(request.user, product_slug, Action.WORK_BACKLOG_ITEM)
+    item = access.access_item(request.user, product, number, Action.WORK_BACKLOG_ITEM, detail=False)
+    form = RelationForm(request.POST)
+    if form.is_valid():
+        with errors_on(form):
+            other = access.access_linkable(request.user, product, form.other_number())
+            services.relation_add(actor=request.user, item=item, relation=form.cleaned_data["relation"], other=other)
+            messages.success(request, f"Linked #{item.number} and #{other.number}.")
+    if form.errors:
+        messages.error(request, error_text(form))
+    return redirect(reverse("backlog:item", args=[product.slug, item.number]) + "#relations")
+
+
+@login_required
+@require_POST
+def relation_remove(request, product_slug, relation_id):
+    product = get_product(request.user, product_slug, Action.WORK_BACKLOG_ITEM)
+    relation = access.access_relation(request.user, product, relation_id)
+    services.relation_remove(actor=request.user, relation=relation)
+    seen_from = relation.target if request.POST.get("from") == str(relation.target.number) else relation.source
+    messages.success(request, f"Unlinked #{relation.source.number} and #{relation.target.number}.")
+    return redirect(reverse("backlog:item", args=[product.slug, seen_from.number]) + "#relations")
+
+
+@login_required
+@require_POST
+def attachments_add(request, product_slug, number):
+    product = get_product(request.user, product_slug, Action.WORK_BACKLOG_ITEM)
+    item = access.access_item(request.user, product, number, Action.WORK_BACKLOG_ITEM, detail=False)
+    form = AttachmentsForm(request.POST, request.FILES)
+    if form.is_valid():
+        with errors_on(form):
+            added = services.attachments_add(actor=request.user, item=item, files=form.cleaned_data["attachments"])
+            messages.success(request, f"Attached {len(added)} file{'s' if len(added) != 1 else ''}.")
+    if form.errors:
+        messages.error(request, error_text(form))
+        item = access.access_item(request.user, product, number)
+        context = _detail_context(product, item) | thread_section(request, product, item)
+        context["attachments_form"] = form
+        return TemplateResponse(request, "backlog/item_detail.html", context, status=form_status(form))
+    return redirect(reverse("backlog:item", args=[product.slug, item.number]) + "#attachments")
+
+
+@login_required
+def attachment_download(request, product_slug, number, attachment_id):
+    """The only way to an item's file: it is never under a public URL."""
+    product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
+    attachment = access.access_attachment(request.user, product, number, attachment_id)
+    return uploads.download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, product_slug, number, attachment_id):
+    product = get_product(request.user, product_slug, Action.WORK_BACKLOG_ITEM)
+    attachment = access.access_own_attachment(request.user, product, number, attachment_id)
+    services.attachment_remove(actor=request.user, attachment=attachment)
+    messages.success(request, f"Removed “{attachment.original_name}”.")
+    return redirect(reverse("backlog:item", args=[product.slug, attachment.item.number]) + "#attachments")

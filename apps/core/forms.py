@@ -4,8 +4,10 @@ that sent it, a stale edit (Conflict) too, with status 409."""
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django import forms
 from django.core.exceptions import ValidationError
 
+from apps.core import uploads
 from apps.core.exceptions import Conflict
 
 
@@ -54,3 +56,19 @@ def error_text(form) -> str:
         for field, messages in form.errors.items()
         for message in messages
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, offering the accepted types (apps.core.uploads) in the browser's picker."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(uploads.TYPES)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in files if upload]

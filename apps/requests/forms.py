@@ -2,22 +2,9 @@
 
 from django import forms
 
+from apps.core.forms import MultipleFileField
 from apps.requests import attachments
 from apps.requests.models import SUBMITTED_FIELDS, StakeholderRequest, TriageSettings
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(attachments.TYPES)}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(upload, initial) for upload in files if upload]
 
 
 class SubmitForm(forms.ModelForm):

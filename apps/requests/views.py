@@ -9,12 +9,13 @@ fragment of the same template (apps.core.http.page).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action, allows
+from apps.core import uploads
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page, posted
 from apps.notifications import selectors as notification_selectors
@@ -248,15 +249,7 @@ def attachment_download(request, product_slug, number, attachment_id):
     """The only way to an uploaded file: it is never under a public URL."""
     product = get_product(request.user, product_slug, Action.VIEW_REQUESTS)
     attachment = access.access_attachment(request.user, product, number, attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @login_required

@@ -204,6 +204,9 @@ class StageTemplate(models.Model):
 class SprintItem(models.Model):
     """A backlog item's membership of one sprint, and what became of it there."""
 
+    # Set by selectors.sprint_entries: numbers of the items that block this one and are neither done nor in the sprint.
+    blocked_by_outside: list[int]
+
     class Outcome(models.TextChoices):
         OPEN = "open", "In the sprint"
         FINISHED = "finished", "Finished"

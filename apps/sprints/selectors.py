@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.permissions import TEAM
 from apps.backlog import workflow
-from apps.backlog.models import BacklogItem, Blocker
+from apps.backlog.models import BacklogItem, Blocker, ItemRelation, is_overdue
 from apps.backlog.rows import shorten
 from apps.backlog.selectors import person_name
 from apps.sprints import metrics
@@ -236,7 +236,28 @@ def sprint_entries(sprint: Sprint, *, outcomes: Iterable[str] | None = None) -> 
     entries = SprintItem.objects.filter(sprint=sprint)
     if outcomes is not None:
         entries = entries.filter(outcome__in=list(outcomes))
-    return list(_entries(entries))
+    return mark_outside_blockers(sprint, list(_entries(entries)))
+
+
+def mark_outside_blockers(sprint: Sprint, entries: list[SprintItem]) -> list[SprintItem]:
+    """Give each entry `blocked_by_outside`: the numbers of the items that block
+    it (item links) and are neither done nor in this sprint, so planning can
+    warn that the work cannot finish here. One query for the whole sprint."""
+    waiting: dict[int, list[int]] = {}
+    if entries:
+        in_sprint = SprintItem.objects.filter(sprint=sprint, outcome=Outcome.OPEN).values("item_id")
+        links = (
+            ItemRelation.objects.filter(kind=ItemRelation.Kind.BLOCKS, target_id__in=[e.item_id for e in entries])
+            .exclude(source__status=BacklogItem.Status.DONE)
+            .exclude(source_id__in=in_sprint)
+            .values_list("target_id", "source__number")
+            .order_by("source__number")
+        )
+        for target_id, number in links:
+            waiting.setdefault(target_id, []).append(number)
+    for entry in entries:
+        entry.blocked_by_outside = waiting.get(entry.item_id, [])
+    return entries
 
 
 def planning_backlog(product, *, limit: int = 100) -> list[BacklogItem]:
@@ -266,8 +287,14 @@ def readiness_warnings(item: BacklogItem, *, blocked: bool | None = None) -> lis
 
 
 def entry_warnings(entry: SprintItem) -> list[str]:
-    """Readiness warnings of an item of a sprint (from sprint_entries, which annotates `blocked`)."""
-    return readiness_warnings(entry.item, blocked=getattr(entry, "blocked", False))
+    """Readiness warnings of an item of a sprint (from sprint_entries, which annotates
+    `blocked` and marks `blocked_by_outside`)."""
+    warnings = readiness_warnings(entry.item, blocked=getattr(entry, "blocked", False))
+    outside = getattr(entry, "blocked_by_outside", [])
+    if outside:
+        numbers = ", ".join(f"#{number}" for number in outside)
+        warnings.append(f"blocked by {numbers}, not done and not in this sprint")
+    return warnings
 
 
 def not_ready_count(entries: Iterable[SprintItem]) -> int:
@@ -402,6 +429,7 @@ CARD_FIELDS = [
     "item__parent_id",
     "item__parent__number",
     "item__parent__title",
+    "item__due_date",
 ]
 
 
@@ -426,6 +454,8 @@ def _card(row: dict) -> dict:
             "short_title": shorten(title, 50),
             "version": row["item__version"],
             "status": row["item__status"],
+            "due_date": row["item__due_date"],
+            "is_overdue": is_overdue(row["item__due_date"], row["item__status"]),
             "is_estimated": row["item__story_points"] is not None or None not in estimate,
             "assignee_id": row["item__assignee_id"],
             "assignee": person_name(
