@@ -13,9 +13,8 @@ from rest_framework.response import Response
 from apps.accounts.permissions import Action
 from apps.backlog import access, selectors, services
 from apps.backlog.filters import BacklogItemFilter
-from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, Label
+from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, ItemAttachment, ItemRelation, Label
 from apps.backlog.serializers import (
-    AttachmentUploadSerializer,
     BacklogItemCreateSerializer,
     BacklogItemDetailSerializer,
     BacklogItemSerializer,
@@ -26,6 +25,7 @@ from apps.backlog.serializers import (
     CriterionUpdateSerializer,
     HistoryEntrySerializer,
     ItemAttachmentSerializer,
+    ItemFilesUploadSerializer,
     LabelSerializer,
     MoveSerializer,
     RelationInputSerializer,
@@ -184,7 +184,7 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
     @extend_schema(methods=["GET"], responses=ItemAttachmentSerializer(many=True))
     @extend_schema(
         methods=["POST"],
-        request={"multipart/form-data": AttachmentUploadSerializer},
+        request={"multipart/form-data": ItemFilesUploadSerializer},
         responses={201: ItemAttachmentSerializer(many=True)},
     )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
@@ -280,6 +280,8 @@ class RelationViewSet(ProductScopedMixin, viewsets.GenericViewSet):
 
     serializer_class = RelationSerializer
     default_required = Action.WORK_BACKLOG_ITEM
+    queryset = ItemRelation.objects.none()  # for the schema; the relation comes from access.access_relation
+    lookup_value_regex = r"\d+"
 
     def destroy(self, request, *args, **kwargs):
         relation = access.access_relation(request.user, self.product, self.kwargs["pk"])
@@ -292,6 +294,7 @@ class ItemAttachmentView(ProductScopedMixin, viewsets.GenericViewSet):
 
     serializer_class = ItemAttachmentSerializer
     default_required = Action.VIEW_BACKLOG
+    queryset = ItemAttachment.objects.none()  # for the schema; the file comes from access.access_attachment
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def retrieve(self, request, *args, **kwargs):

@@ -338,5 +338,5 @@ class ItemAttachmentSerializer(serializers.ModelSerializer):
         return reverse("backlog:attachment", args=[attachment.item.product.slug, attachment.item.number, attachment.pk])
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class ItemFilesUploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), min_length=1, help_text="One or more files.")

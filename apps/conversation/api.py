@@ -10,11 +10,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, viewsets
 from rest_framework.response import Response
 
+from apps.accounts.models import User
 from apps.accounts.permissions import Action
 from apps.conversation import selectors, services
 from apps.conversation.access import READ, WRITE, access_comment, access_subject, visible_comments
 from apps.conversation.models import Comment
-from apps.conversation.serializers import CommentSerializer, PersonSerializer, WatchSerializer
+from apps.conversation.serializers import MentionableSerializer, ThreadCommentSerializer, WatchSerializer
 from apps.products.access import get_product
 
 PATH_PARAMETERS = [
@@ -54,7 +55,7 @@ class CommentViewSet(
     """The thread of an object, oldest first. Edit and delete your own comments;
     mentioning someone who may not see the object is refused (400)."""
 
-    serializer_class = CommentSerializer
+    serializer_class = ThreadCommentSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -115,13 +116,14 @@ class WatchView(ThreadMixin, generics.GenericAPIView):
 
 @extend_schema(
     parameters=[*PATH_PARAMETERS, OpenApiParameter("q", str, description="What was typed after @")],
-    responses=PersonSerializer(many=True),
+    responses=MentionableSerializer(many=True),
 )
 class MentionableView(ThreadMixin, generics.GenericAPIView):
     """Who may be mentioned on the object: members of the product who may see it."""
 
-    serializer_class = PersonSerializer
+    serializer_class = MentionableSerializer
     pagination_class = None
+    queryset = User.objects.none()  # for the schema: the people come from selectors.mentionable
 
     def get(self, request, *args, **kwargs):
         subject, target = self.subject_and_target(WRITE)

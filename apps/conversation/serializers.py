@@ -3,7 +3,7 @@ from rest_framework import serializers
 from apps.conversation.models import COMMENT_MAX_LENGTH, Comment
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class ThreadCommentSerializer(serializers.ModelSerializer):
     author: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
     mentioned: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="username", many=True, read_only=True
@@ -24,6 +24,6 @@ class WatchSerializer(serializers.Serializer):
     watching = serializers.BooleanField()
 
 
-class PersonSerializer(serializers.Serializer):
+class MentionableSerializer(serializers.Serializer):
     username = serializers.CharField()
     name = serializers.CharField()
