@@ -166,7 +166,7 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
 
     @extend_schema(methods=["GET"], responses=RelationSerializer(many=True))
     @extend_schema(methods=["POST"], request=RelationInputSerializer, responses={201: RelationSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def relations(self, request, *args, **kwargs):
         """Links of the item, read from it (blocks, is blocked by, relates to,
         duplicates, is duplicated by); POST adds one and answers with them all."""
@@ -187,7 +187,13 @@ class BacklogItemViewSet(ProductScopedMixin, viewsets.GenericViewSet, mixins.Lis
         request={"multipart/form-data": ItemFilesUploadSerializer},
         responses={201: ItemAttachmentSerializer(many=True)},
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
     def attachments(self, request, *args, **kwargs):
         """Files of the item; POST (multipart, field `files`) adds some: each is
         checked for type, content and size, and none is stored if one is refused."""
