@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.products",
     "apps.conversation",
+    "apps.home",
     "apps.backlog",
     "apps.sprints",
     "apps.hypotheses",
@@ -146,7 +147,7 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "home:my-work"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username+address before any password is checked.

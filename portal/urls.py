@@ -13,6 +13,7 @@ handler404 = "apps.core.views.not_found"
 api_v1 = [
     path("", include("apps.accounts.api_urls")),
     path("", include("apps.notifications.api_urls")),
+    path("", include("apps.home.api_urls")),
     path("", include("apps.products.api_urls")),
     path("", include("apps.conversation.api_urls")),
     path("", include("apps.backlog.api_urls")),
@@ -26,7 +27,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", product_views.dashboard, name="dashboard"),
+    path("", include("apps.home.urls")),
+    path("products/", product_views.dashboard, name="dashboard"),
     path("accounts/", include("apps.accounts.auth_urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("p/", include("apps.products.urls")),

@@ -9,12 +9,12 @@ The product itself comes from apps.products.access.get_product."""
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404, QueryDict
 
 from apps.accounts.models import Membership
-from apps.accounts.permissions import TEAM, Action, can, require
+from apps.accounts.permissions import TEAM, Action, can, product_ids_where, require
 from apps.backlog import selectors
 from apps.backlog.filters import FILTER_KEYS, BacklogItemFilter
 from apps.backlog.models import (
@@ -25,6 +25,7 @@ from apps.backlog.models import (
     ItemAttachment,
     ItemRelation,
     Label,
+    SavedFilter,
 )
 from apps.core.http import as_id
 from apps.products.models import Product
@@ -82,6 +83,11 @@ def visible_items(user, product: Product, *, numbers: Iterable[int] | None = Non
     if numbers is not None:
         items = items.filter(number__in=[number for number in numbers if 0 < number <= MAX_NUMBER])
     return items
+
+
+def items_across(user) -> QuerySet[BacklogItem]:
+    """The items of every product whose backlog the user may see (My work, search)."""
+    return BacklogItem.objects.filter(product_id__in=product_ids_where(user, Action.VIEW_BACKLOG))
 
 
 def visible_labels(user, product: Product) -> QuerySet[Label]:
@@ -220,3 +226,29 @@ def access_own_attachment(user, product: Product, number, attachment_id) -> Item
     if attachment.uploaded_by_id != user.pk:
         require(user, Action.EDIT_BACKLOG_ITEM, product)
     return attachment
+
+
+def visible_saved_filters(user, product: Product, page: str) -> QuerySet[SavedFilter]:
+    """The user's own filters of the page and those the team shared, own first."""
+    require(user, Action.VIEW_BACKLOG, product)
+    mine = Q(owner_id=user.pk)
+    return (
+        SavedFilter.objects.filter(mine | Q(shared=True), product=product, page=page)
+        .select_related("owner")
+        .annotate(is_mine=ExpressionWrapper(mine, output_field=BooleanField()))
+        .order_by("-is_mine", "name", "pk")
+    )
+
+
+def access_saved_filter(user, product: Product, saved_id, *, own: bool = False) -> SavedFilter:
+    """A saved filter the user sees; with `own`, one they saved (403 for a shared one of someone else)."""
+    require(user, Action.VIEW_BACKLOG, product)
+    pk = as_id(saved_id)
+    saved = None
+    if pk is not None:
+        saved = SavedFilter.objects.filter(Q(owner_id=user.pk) | Q(shared=True), product=product, pk=pk).first()
+    if saved is None:
+        raise Http404("No such saved filter.")
+    if own and saved.owner_id != user.pk:
+        raise PermissionDenied("Only the person who saved a filter can change or delete it.")
+    return saved

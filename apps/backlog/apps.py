@@ -29,3 +29,25 @@ class BacklogConfig(AppConfig):
             )
         )
         targets.register(BacklogItem, audience=access.who_may_see)
+
+        # My work shows my items; the global search finds items (apps.home).
+        from apps.backlog import home as backlog_home
+        from apps.home import search, sections
+
+        sections.register(
+            name="my-items",
+            title="Items assigned to me",
+            template="backlog/_my_items.html",
+            provider=backlog_home.my_items_section,
+            order=10,
+        )
+        search.register(
+            search.Provider(
+                name="items",
+                label="Backlog items",
+                find=backlog_home.find_items,
+                jump=backlog_home.jump_to_item,
+                jump_pattern=r"#(\d+)",
+                order=10,
+            )
+        )

@@ -205,3 +205,10 @@ class RelationForm(forms.Form):
 
 class AttachmentsForm(forms.Form):
     attachments = MultipleFileField(help_text=f"Accepted: {uploads.allowed_extensions()}.")
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(max_length=60, label="Name this filter")
+    page = forms.ChoiceField(choices=[("backlog", "Backlog"), ("board", "Sprint board")], widget=forms.HiddenInput)
+    query = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
+    shared = forms.BooleanField(required=False, label="share with the product")

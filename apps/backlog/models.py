@@ -347,3 +347,31 @@ class ItemAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class SavedFilter(models.Model):
+    """A named filter of the backlog or of a sprint board: kept per person,
+    shown to the whole team of the product when shared."""
+
+    class Page(models.TextChoices):
+        BACKLOG = "backlog", "Backlog"
+        BOARD = "board", "Sprint board"
+
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="saved_filters")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+    page = models.CharField(max_length=10, choices=Page.choices, default=Page.BACKLOG)
+    name = models.CharField(max_length=60)
+    # The page's query string, with only the keys that filter it.
+    query = models.CharField(max_length=1000, blank=True)
+    shared = models.BooleanField("shared with the product", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["product_id", "page", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "owner", "page", "name"], name="one_filter_name_per_person")
+        ]
+
+    def __str__(self):
+        return self.name

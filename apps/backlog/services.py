@@ -6,16 +6,27 @@ import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 from typing import Literal
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import TEAM, role_in
 from apps.backlog import conf, events, ranking, workflow
-from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, ItemAttachment, ItemRelation, Label
+from apps.backlog.filters import FILTER_KEYS
+from apps.backlog.models import (
+    AcceptanceCriterion,
+    BacklogItem,
+    Blocker,
+    ItemAttachment,
+    ItemRelation,
+    Label,
+    SavedFilter,
+)
 from apps.conversation import services as conversation
 from apps.core import uploads
 from apps.core.versions import refuse_if_stale
@@ -491,6 +502,44 @@ def attachment_remove(*, actor: User, attachment: ItemAttachment) -> None:
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- saved filters --------------------------------------------------------------
+
+# The query keys that filter each page; anything else in a saved query is dropped.
+SAVED_FILTER_KEYS = {SavedFilter.Page.BACKLOG: FILTER_KEYS, SavedFilter.Page.BOARD: ["lanes"]}
+
+
+@transaction.atomic
+def saved_filter_save(
+    *, actor: User, product: Product, page: str, name: str, query: str, shared: bool = False
+) -> SavedFilter:
+    """Keep the page's current filter under a name (saving a name again replaces its filter)."""
+    if page not in SAVED_FILTER_KEYS:
+        raise ValidationError({"page": f"Filters are saved for {', '.join(SAVED_FILTER_KEYS)}."})
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Give the filter a name."})
+    if len(name) > 60:
+        raise ValidationError({"name": "A filter's name can be at most 60 characters."})
+    given = QueryDict(query or "")
+    kept = [(key, value) for key in SAVED_FILTER_KEYS[page] for value in given.getlist(key) if value]
+    if not kept:
+        raise ValidationError({"query": "There is no filter to save: choose some filters first."})
+    encoded = urlencode(kept)
+    if len(encoded) > 1000:
+        raise ValidationError({"query": "This filter is too long to save."})
+    saved, _ = SavedFilter.objects.update_or_create(
+        product=product, owner=actor, page=page, name=name, defaults={"query": encoded, "shared": bool(shared)}
+    )
+    return saved
+
+
+@transaction.atomic
+def saved_filter_delete(*, actor: User, saved: SavedFilter) -> None:
+    if saved.owner_id != actor.pk:
+        raise ValidationError("Only the person who saved a filter can delete it.")
+    saved.delete()
 
 
 # --- helpers -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action
@@ -33,6 +34,7 @@ from apps.backlog.forms import (
     MoveForm,
     QuickAddForm,
     RelationForm,
+    SavedFilterForm,
     WorkForm,
 )
 from apps.backlog.models import BacklogItem, expected_points, is_highly_uncertain
@@ -90,6 +92,8 @@ def backlog(request, product_slug):
     people = selectors.team_menu(product)
     epic = request.GET.get("epic", "")
     context |= {
+        "saved_filters": list(access.visible_saved_filters(request.user, product, "backlog")),
+        "saved_filter_page": "backlog",
         "total": filters.qs.count() if status == 200 else 0,
         "labels": list(access.visible_labels(request.user, product)),
         "people_options": people_options(people),
@@ -557,3 +561,41 @@ def attachment_remove(request, product_slug, number, attachment_id):
     services.attachment_remove(actor=request.user, attachment=attachment)
     messages.success(request, f"Removed “{attachment.original_name}”.")
     return redirect(reverse("backlog:item", args=[product.slug, attachment.item.number]) + "#attachments")
+
+
+# --- saved filters -----------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def saved_filter_save(request, product_slug):
+    product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
+    form = SavedFilterForm(request.POST)
+    if form.is_valid():
+        with errors_on(form):
+            saved = services.saved_filter_save(actor=request.user, product=product, **form.cleaned_data)
+            messages.success(request, f"Filter “{saved.name}” saved{' and shared' if saved.shared else ''}.")
+            return redirect(_back_to(request, product, saved.page, saved.query))
+    messages.error(request, error_text(form))
+    return redirect(_back_to(request, product, request.POST.get("page", ""), request.POST.get("query", "")))
+
+
+@login_required
+@require_POST
+def saved_filter_delete(request, product_slug, saved_id):
+    product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
+    saved = access.access_saved_filter(request.user, product, saved_id, own=True)
+    with flash_errors(request):
+        services.saved_filter_delete(actor=request.user, saved=saved)
+        messages.success(request, f"Filter “{saved.name}” deleted.")
+    return redirect(_back_to(request, product, saved.page, ""))
+
+
+def _back_to(request, product, page: str, query: str) -> str:
+    """The page the filter belongs to (a board's address comes back in `next`), with the filter applied."""
+    following = request.POST.get("next", "")
+    if page == "board" and url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
+        base = following.split("?", 1)[0]
+    else:
+        base = reverse("backlog:list", args=[product.slug])
+    return f"{base}?{query}" if query else base

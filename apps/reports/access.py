@@ -13,13 +13,15 @@ The personal survey link is its own way in (apps.reports.links): it needs no
 sign-in, and the signed token is the person's key.
 """
 
+from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from apps.accounts.permissions import Action, require
+from apps.accounts.permissions import Action, product_ids_where, require
 from apps.core.http import as_id
 from apps.products.models import Product
 from apps.reports import selectors
-from apps.reports.models import HappinessReport, Survey, SurveyRound
+from apps.reports.models import HappinessReport, Invitation, Survey, SurveyRound
 
 VIEW = Action.VIEW_HAPPINESS_REPORTS
 
@@ -60,3 +62,20 @@ def access_report(user, product: Product, report_id, action: Action = VIEW) -> H
     if report is None:
         raise Http404("No such happiness report in this product.")
     return report
+
+
+def my_open_invitations(user) -> QuerySet[Invitation]:
+    """Across the user's products: the rounds they were asked to answer and
+    have not yet, while those rounds are open (My work). Each is answered
+    through the signed-in way in, `reports:answer-mine`."""
+    return (
+        Invitation.objects.filter(
+            person_id=user.pk,
+            answered=False,
+            round__status=SurveyRound.Status.OPEN,
+            round__closes_at__gt=timezone.now(),
+            round__survey__product_id__in=product_ids_where(user, Action.VIEW_PRODUCT),
+        )
+        .select_related("round__survey__product")
+        .order_by("round__closes_at", "pk")
+    )

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -19,6 +20,8 @@ from apps.core import ballots
 from apps.core.exceptions import Conflict
 from apps.core.queue import enqueue_after_commit
 from apps.core.versions import refuse_if_stale
+from apps.notifications import services as notifications
+from apps.notifications.kinds import Kind
 from apps.products.models import Product
 from apps.reports import cadence, figures
 from apps.reports.models import (
@@ -189,6 +192,17 @@ def round_open(*, survey: Survey, actor: User | None = None, now: datetime | Non
         Invitation(round=round_, person_id=person_id, group=group) for person_id, group in invitees
     )
     enqueue_after_commit("reports.send_invitations", round_.pk)
+    # The bell's reminder of the invitation email; it leads to the signed-in way in (no personal link in it).
+    notifications.notify(
+        kind=Kind.SURVEY_OPENED,
+        recipients=[person_id for person_id, _ in invitees],
+        key=f"reports.round:{round_.pk}",
+        text=f"“{survey.title}” is open for your answer until {timezone.localtime(round_.closes_at):%d %B}",
+        link=reverse("reports:answer-mine", args=[survey.product.slug, round_.pk]),
+        actor=actor,
+        product=survey.product,
+        target=round_,
+    )
     return round_
 
 

@@ -90,6 +90,11 @@ def followed_requests(user) -> StakeholderRequestQuerySet:
     return StakeholderRequest.objects.filter(mine_or_watched, _readable(user, roles_of(user)))
 
 
+def requests_across(user) -> StakeholderRequestQuerySet:
+    """Every request the user may read, in all their products (the global search)."""
+    return StakeholderRequest.objects.filter(_readable(user, product_ids_where(user, Action.VIEW_REQUESTS)))
+
+
 def inbox_requests(user) -> StakeholderRequestQuerySet:
     """The requests of every product whose triage inbox the user may see."""
     return StakeholderRequest.objects.filter(_readable(user, product_ids_where(user, Action.VIEW_TRIAGE_INBOX)))

@@ -22,7 +22,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, QuerySet
 from django.http import Http404
 
-from apps.accounts.permissions import TEAM, Action, can, require, role_in
+from apps.accounts.models import Membership
+from apps.accounts.permissions import TEAM, Action, can, product_ids_where, require, role_in
 from apps.core.http import as_id
 from apps.products.access import get_product
 from apps.products.models import Product
@@ -224,6 +225,24 @@ def access_vote(user, retro: Retrospective, vote_id) -> Vote:
 def my_votes(user, retro: Retrospective) -> QuerySet[Vote]:
     require(user, Action.VIEW_RETROS, retro.product_id)
     return Vote.objects.filter(retro=retro, voter=user)
+
+
+def team_of_retro(retro: Retrospective, user_ids: set[int]) -> set[int]:
+    """Those of `user_ids` who take part in the retro's product's retrospectives (who may be told it started)."""
+    return set(
+        Membership.objects.filter(
+            product_id=retro.product_id, user_id__in=user_ids, role__in=[role.value for role in TEAM]
+        ).values_list("user_id", flat=True)
+    )
+
+
+def my_actions(user) -> QuerySet[ActionItem]:
+    """Across the user's products: the open retro actions they own (My work)."""
+    return ActionItem.objects.filter(
+        owner_id=user.pk,
+        status=ActionItem.Status.OPEN,  # a carried one lives on as an open copy in the next retro
+        retro__product_id__in=product_ids_where(user, Action.VIEW_RETROS),
+    )
 
 
 def visible_actions(user, product: Product) -> QuerySet[ActionItem]:

@@ -14,3 +14,18 @@ class RetrosConfig(AppConfig):
         events.on_status_change(on_backlog_status_change)
         # The sprint page shows the sprint's retrospectives and the overdue actions.
         sections.register()
+
+        # My work lists the retro actions I own (apps.home); "a retro started" goes to the team only.
+        from apps.home import sections as home_sections
+        from apps.notifications import targets
+        from apps.retros import access, home
+        from apps.retros.models import Retrospective
+
+        home_sections.register(
+            name="retro-actions",
+            title="Retro actions I own",
+            template="retros/home/_my_actions.html",
+            provider=home.my_actions_section,
+            order=25,
+        )
+        targets.register(Retrospective, audience=access.team_of_retro)

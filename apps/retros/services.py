@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Membership, User
@@ -29,6 +30,8 @@ from apps.core import ballots
 from apps.core.http import as_id
 from apps.core.queue import enqueue_after_commit
 from apps.core.versions import refuse_if_stale
+from apps.notifications import services as notifications
+from apps.notifications.kinds import Kind
 from apps.products.models import Product
 from apps.retros import formats, writers
 from apps.retros.models import (
@@ -255,6 +258,18 @@ def retro_create(
                 dimensions=[{"id": d.pk, "name": d.name} for d in dimensions],
                 min_answers=defaults.health_min_answers,
             )
+    notifications.notify(
+        kind=Kind.RETRO_STARTED,
+        recipients=Membership.objects.filter(product=product, role__in=[role.value for role in TEAM]).values_list(
+            "user_id", flat=True
+        ),
+        key=f"retros.started:{retro.pk}",
+        text=f"{actor} started the retrospective “{retro.title}”: add your cards",
+        link=reverse("retros:board", args=[product.slug, retro.pk]),
+        actor=actor,
+        product=product,
+        target=retro,
+    )
     return retro
 
 

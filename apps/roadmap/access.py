@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import Membership
-from apps.accounts.permissions import TEAM, Action, can, require
+from apps.accounts.permissions import TEAM, Action, can, product_ids_where, require
 from apps.backlog import access as backlog_access
 from apps.backlog.models import MAX_NUMBER, BacklogItem
 from apps.core.http import as_id
@@ -43,6 +43,18 @@ def visible_items(user, product: Product) -> QuerySet[RoadmapItem]:
     require(user, Action.VIEW_SHARED_ROADMAP, product)
     items = RoadmapItem.objects.filter(product=product)
     return items if sees_internals(user, product) else items.filter(shared=True)
+
+
+def items_across(user) -> tuple[QuerySet[RoadmapItem], QuerySet[RoadmapItem]]:
+    """Roadmap items of all the user's products (the global search): every item
+    where they are on the team, and the shared ones elsewhere, which must be
+    searched in their public fields only."""
+    team = product_ids_where(user, Action.VIEW_ROADMAP)
+    others = [pk for pk in product_ids_where(user, Action.VIEW_SHARED_ROADMAP) if pk not in team]
+    return (
+        RoadmapItem.objects.filter(product_id__in=team),
+        RoadmapItem.objects.filter(product_id__in=others, shared=True),
+    )
 
 
 def visible_milestones(user, product: Product) -> QuerySet[Milestone]:

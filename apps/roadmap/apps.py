@@ -43,3 +43,11 @@ class RoadmapConfig(AppConfig):
             )
         )
         targets.register(RoadmapItem, audience=access.who_may_discuss)
+
+        # The global search finds roadmap items (apps.home).
+        from apps.home import search
+        from apps.roadmap import home
+
+        search.register(
+            search.Provider(name="roadmap-items", label="Roadmap items", find=home.find_roadmap_items, order=30)
+        )

@@ -3,6 +3,8 @@
 or `flash_errors(request)`, and answers with `form_status`; htmx requests get a
 named fragment of the same template. What escapes is mapped by apps.core.middleware."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action, can, require
+from apps.backlog.access import visible_saved_filters
 from apps.backlog.models import BacklogItem
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page, posted
@@ -351,6 +354,12 @@ def _board_context(product, sprint, lanes: str, **extra) -> dict:
 def sprint_board(request, product_slug, sprint_id):
     product, sprint = _sprint(request, product_slug, sprint_id)
     context = _board_context(product, sprint, request.GET.get("lanes", "none"))
+    lanes = context["lane_choice"]
+    context |= {
+        "saved_filters": list(visible_saved_filters(request.user, product, "board")),
+        "saved_filter_page": "board",
+        "filter_query": urlencode({"lanes": lanes}) if lanes != "none" else "",
+    }
     return TemplateResponse(request, "sprints/board.html", context)
 
 

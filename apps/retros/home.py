@@ -1,0 +1,22 @@
+"""Retro actions I own, in My work (apps.home); read through
+apps.retros.access. Registered in RetrosConfig.ready."""
+
+from django.utils import timezone
+
+from apps.retros import access
+
+SHOWN = 20
+
+
+def my_actions_section(request) -> dict | None:
+    actions = list(
+        access.my_actions(request.user)
+        .select_related("retro__product")
+        .order_by("due_date", "created_at", "pk")[: SHOWN + 1]
+    )
+    if not actions:
+        return None
+    today = timezone.localdate()
+    for action in actions:
+        action.overdue = action.due_date is not None and action.due_date < today
+    return {"actions": actions[:SHOWN], "more": len(actions) > SHOWN}
