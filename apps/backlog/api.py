@@ -4,7 +4,7 @@ use); every write calls a service."""
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,7 +13,15 @@ from rest_framework.response import Response
 from apps.accounts.permissions import Action
 from apps.backlog import access, selectors, services
 from apps.backlog.filters import BacklogItemFilter
-from apps.backlog.models import AcceptanceCriterion, BacklogItem, Blocker, ItemAttachment, ItemRelation, Label
+from apps.backlog.models import (
+    AcceptanceCriterion,
+    BacklogItem,
+    Blocker,
+    ItemAttachment,
+    ItemRelation,
+    Label,
+    SavedFilter,
+)
 from apps.backlog.serializers import (
     BacklogItemCreateSerializer,
     BacklogItemDetailSerializer,
@@ -30,6 +38,7 @@ from apps.backlog.serializers import (
     MoveSerializer,
     RelationInputSerializer,
     RelationSerializer,
+    SavedFilterSerializer,
     item_list_data,
 )
 from apps.core import uploads
@@ -313,3 +322,42 @@ class ItemAttachmentView(ProductScopedMixin, viewsets.GenericViewSet):
         attachment = access.access_own_attachment(request.user, self.product, kwargs["number"], kwargs["pk"])
         services.attachment_remove(actor=request.user, attachment=attachment)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SavedFilterViewSet(
+    ProductScopedMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Named filters of the backlog (page=backlog) and sprint boards (page=board):
+    your own and those the team shared. Saving a name again replaces its filter;
+    only its owner deletes one."""
+
+    serializer_class = SavedFilterSerializer
+    default_required = Action.VIEW_BACKLOG
+    pagination_class = None
+    queryset = SavedFilter.objects.none()  # for the schema; rows come from access.visible_saved_filters
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(parameters=[OpenApiParameter("page", str, enum=["backlog", "board"], default="backlog")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SavedFilter.objects.none()
+        page = self.request.query_params.get("page", SavedFilter.Page.BACKLOG)
+        return access.visible_saved_filters(self.request.user, self.product, page)
+
+    def get_object(self):
+        return access.access_saved_filter(self.request.user, self.product, self.kwargs["pk"], own=True)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.saved_filter_save(
+            actor=self.request.user, product=self.product, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.saved_filter_delete(actor=self.request.user, saved=instance)

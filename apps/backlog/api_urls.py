@@ -8,6 +8,7 @@ from apps.backlog.api import (
     ItemAttachmentView,
     LabelViewSet,
     RelationViewSet,
+    SavedFilterViewSet,
 )
 
 router = SimpleRouter()
@@ -16,6 +17,7 @@ router.register("criteria", CriterionViewSet, basename="backlog-criterion")
 router.register("blockers", BlockerViewSet, basename="backlog-blocker")
 router.register("labels", LabelViewSet, basename="backlog-label")
 router.register("relations", RelationViewSet, basename="backlog-relation")
+router.register("saved-filters", SavedFilterViewSet, basename="backlog-saved-filter")
 
 attachment = ItemAttachmentView.as_view({"get": "retrieve", "delete": "destroy"})
 

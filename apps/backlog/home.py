@@ -37,11 +37,19 @@ def my_items_section(request) -> dict | None:
     if not items:
         return {"groups": [], "more": False}
     today = timezone.localdate()
-    for item in items[:MY_ITEMS_SHOWN]:
-        item.url = reverse("backlog:item", args=[item.product.slug, item.number])
-        item.overdue = item.due_date is not None and item.due_date < today
+    rows = [
+        {
+            "item": item,
+            "url": reverse("backlog:item", args=[item.product.slug, item.number]),
+            "overdue": item.due_date is not None and item.due_date < today,
+        }
+        for item in items[:MY_ITEMS_SHOWN]
+    ]
     groups = [
-        {"status": status.label, "items": [item for item in items[:MY_ITEMS_SHOWN] if item.status == status]}
+        {
+            "status": status.label,
+            "items": [row for row, item in zip(rows, items, strict=False) if item.status == status],
+        }
         for status in STATUS_ORDER
     ]
     return {"groups": [group for group in groups if group["items"]], "more": len(items) > MY_ITEMS_SHOWN}

@@ -23,6 +23,7 @@ from apps.backlog.models import (
     ItemAttachment,
     ItemRelation,
     Label,
+    SavedFilter,
     expected_points,
     is_highly_uncertain,
     is_overdue,
@@ -340,3 +341,16 @@ class ItemAttachmentSerializer(serializers.ModelSerializer):
 
 class ItemFilesUploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), min_length=1, help_text="One or more files.")
+
+
+class SavedFilterSerializer(serializers.ModelSerializer):
+    owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    page = serializers.ChoiceField(choices=SavedFilter.Page.choices, default=SavedFilter.Page.BACKLOG)
+    query = serializers.CharField(
+        max_length=2000, help_text="The page's query string, e.g. kind=bug&assignee=tara (other keys are dropped)."
+    )
+
+    class Meta:
+        model = SavedFilter
+        fields = ["id", "name", "page", "query", "shared", "owner", "created_at", "updated_at"]
+        read_only_fields = ["id", "owner", "created_at", "updated_at"]

@@ -507,7 +507,7 @@ def attachment_remove(*, actor: User, attachment: ItemAttachment) -> None:
 # --- saved filters --------------------------------------------------------------
 
 # The query keys that filter each page; anything else in a saved query is dropped.
-SAVED_FILTER_KEYS = {SavedFilter.Page.BACKLOG: FILTER_KEYS, SavedFilter.Page.BOARD: ["lanes"]}
+SAVED_FILTER_KEYS: dict[str, list[str]] = {SavedFilter.Page.BACKLOG: FILTER_KEYS, SavedFilter.Page.BOARD: ["lanes"]}
 
 
 @transaction.atomic

@@ -62,10 +62,10 @@ def ranked(queryset: QuerySet, query: str, *, title: str, fields: list[str], col
     in_title = Q()
     for word in words:
         in_title &= Q(**{f"{title}__icontains": word})
-    rank = Case(
+    title_rank = Case(
         When(**{f"{title}__icontains": " ".join(words)}, then=Value(1.0)),
         When(in_title, then=Value(0.6)),
         default=Value(0.2),
         output_field=FloatField(),
     )
-    return queryset.annotate(search_rank=rank).order_by(F("search_rank").desc(), "-pk")
+    return queryset.annotate(search_rank=title_rank).order_by(F("search_rank").desc(), "-pk")

@@ -2,7 +2,6 @@
 through apps.notifications.access (one's own only), changed through services."""
 
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
@@ -20,8 +19,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     """The caller's notifications, newest first (only those meant for the portal)."""
 
     serializer_class = NotificationSerializer
-    filter_backends = [DjangoFilterBackend]
     filterset_class = NotificationFilter
+    ordering_fields = ["created_at"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -17,6 +17,5 @@ def my_actions_section(request) -> dict | None:
     if not actions:
         return None
     today = timezone.localdate()
-    for action in actions:
-        action.overdue = action.due_date is not None and action.due_date < today
-    return {"actions": actions[:SHOWN], "more": len(actions) > SHOWN}
+    rows = [{"action": a, "overdue": a.due_date is not None and a.due_date < today} for a in actions[:SHOWN]]
+    return {"actions": rows, "more": len(actions) > SHOWN}
