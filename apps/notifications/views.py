@@ -5,6 +5,7 @@ through services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -66,9 +67,11 @@ def notifications_read_all(request):
     return redirect("notifications:list")
 
 
-@login_required
 def bell(request):
-    """The header's bell alone, for htmx to refresh it now and then."""
+    """The header's bell alone, for htmx to refresh it now and then. Signed
+    out (a session that ended), nothing: no sign-in page swapped into a header."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
     return TemplateResponse(
         request, "notifications/_bell.html", {"unread_notifications": selectors.unread_count(request.user)}
     )

@@ -106,6 +106,6 @@ def test_pages_run_the_same_number_of_queries_however_many_notifications(
         assert client.get(path).status_code == 200
 
 
-def test_signed_out_people_are_sent_to_sign_in(client):
+def test_signed_out_people_are_sent_to_sign_in_but_the_bell_just_stays_quiet(client):
     assert client.get("/notifications/").status_code == 302
-    assert client.get("/notifications/bell/").status_code == 302
+    assert client.get("/notifications/bell/", HTTP_HX_REQUEST="true").status_code == 204
