@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from apps.accounts.permissions import may_create_products
 from apps.core.http import as_id
 from apps.home import search as global_search
 from apps.home import sections
@@ -18,7 +19,11 @@ MAX_PAGES = 10
 
 @login_required
 def my_work(request):
-    context = {"sections": sections.render(request), "memberships": memberships_of_user(request.user)}
+    context = {
+        "sections": sections.render(request),
+        "memberships": memberships_of_user(request.user),
+        "may_create_products": may_create_products(request.user),
+    }
     return TemplateResponse(request, "home/my_work.html", context)
 
 
