@@ -6,10 +6,10 @@ The column is not a model field: only apps.core.search.ranked reads it."""
 from django.db import migrations
 
 FORWARD = [
-    "ALTER TABLE requests_stakeholderrequest ADD COLUMN search_document tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(problem, '')), 'B') || setweight(to_tsvector('english'::regconfig, coalesce(desired_outcome, '')), 'C') || setweight(to_tsvector('english'::regconfig, coalesce(affected, '')), 'D')) STORED; CREATE INDEX request_search ON requests_stakeholderrequest USING GIN (search_document);"
+    "ALTER TABLE backlog_backlogitem ADD COLUMN search_document tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')) STORED; CREATE INDEX backlog_item_search ON backlog_backlogitem USING GIN (search_document);"
 ]
 BACKWARD = [
-    "DROP INDEX IF EXISTS request_search; ALTER TABLE requests_stakeholderrequest DROP COLUMN IF EXISTS search_document;"
+    "DROP INDEX IF EXISTS backlog_item_search; ALTER TABLE backlog_backlogitem DROP COLUMN IF EXISTS search_document;"
 ]
 
 
@@ -26,6 +26,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("requests", "0003_notifications_in_shared_outbox")]
+    dependencies = [("backlog", "0007_saved_filters")]
 
     operations = [migrations.RunPython(forward, backward)]

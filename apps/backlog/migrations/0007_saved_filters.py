@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('backlog', '0005_due_dates_relations_attachments'),
+        ('backlog', '0006_due_dates_relations_attachments'),
         ('products', '0004_metric_readings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
