@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -11,8 +11,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts import services
-from apps.accounts.access import access_api_token, api_tokens_of
-from apps.accounts.models import ApiToken, Membership, User
+from apps.accounts.access import access_api_token, api_tokens_of, memberships_of
+from apps.accounts.models import ApiToken
 from apps.accounts.permissions import scope_of
 from apps.accounts.serializers import (
     ApiTokenCreateSerializer,
@@ -31,11 +31,11 @@ class MeView(RetrieveAPIView):
     serializer_class = MeSerializer
 
     def get_object(self):
-        memberships = Membership.objects.select_related("product").order_by("product__name")
-        scope = scope_of(self.request.user)
-        if scope is not None:
-            memberships = memberships.filter(product_id=scope.product_id)
-        return User.objects.prefetch_related(Prefetch("memberships", queryset=memberships)).get(pk=self.request.user.pk)
+        user = self.request.user
+        scope = scope_of(user)
+        memberships = memberships_of(user, product_id=scope and scope.product_id)
+        prefetch_related_objects([user], Prefetch("memberships", queryset=memberships))
+        return user
 
 
 class NotThroughAScopedToken(BasePermission):
@@ -115,7 +115,8 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
         product_id = None
         if data["product"]:
             product_id = (
-                Membership.objects.filter(user=request.user, product__slug=data["product"])
+                memberships_of(request.user)
+                .filter(product__slug=data["product"])
                 .values_list("product_id", flat=True)
                 .first()
             )

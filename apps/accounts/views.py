@@ -6,9 +6,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from apps.accounts import services
-from apps.accounts.access import access_api_token, api_tokens_of
+from apps.accounts.access import access_api_token, api_tokens_of, memberships_of
 from apps.accounts.forms import ApiTokenForm
-from apps.accounts.models import Membership
 from apps.core.exceptions import RateLimited
 from apps.core.forms import errors_on, form_status
 from apps.core.http import client_ip
@@ -17,7 +16,7 @@ from apps.core.idempotency import never_replayed
 
 @login_required
 def profile(request):
-    return _profile(request, ApiTokenForm(memberships=_memberships(request.user)))
+    return _profile(request, ApiTokenForm(memberships=memberships_of(request.user)))
 
 
 @login_required
@@ -25,7 +24,7 @@ def profile(request):
 def token_create(request):
     """Make a token and show its secret, once, in this answer (never stored,
     never put in the session or a message)."""
-    form = ApiTokenForm(request.POST, memberships=_memberships(request.user))
+    form = ApiTokenForm(request.POST, memberships=memberships_of(request.user))
     if form.is_valid():
         with errors_on(form):
             token, secret = services.api_token_create(
@@ -35,7 +34,7 @@ def token_create(request):
                 product_id=form.cleaned_data["product"],
                 actions=form.cleaned_data["actions"],
             )
-            response = _profile(request, ApiTokenForm(memberships=_memberships(request.user)), new=(token, secret))
+            response = _profile(request, ApiTokenForm(memberships=memberships_of(request.user)), new=(token, secret))
             response["Cache-Control"] = "no-store"
             never_replayed(response)
             return response
@@ -49,10 +48,6 @@ def token_revoke(request, token_id):
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked; it no longer works.")
     return redirect("accounts:profile")
-
-
-def _memberships(user):
-    return Membership.objects.filter(user=user).select_related("product").order_by("product__name")
 
 
 def _profile(request, form, *, new=None, status=200):

@@ -59,8 +59,6 @@ class PreferenceListView(generics.ListAPIView):
 
     serializer_class = PreferenceSerializer
     pagination_class = None
-    # A computed list (defaults included), not a queryset: nothing to filter or order.
-    filter_backends: list = []
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
