@@ -1,17 +1,10 @@
 """A delivery report as a downloadable document: self-contained HTML, or a
-PDF drawn in pure Python (fpdf2 with the DejaVu font bundled with the reports
-app, the approach of apps/reports/documents.py)."""
+PDF drawn with the portal's shared document (apps.core.pdf)."""
 
 from django.template.loader import render_to_string
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 
-from apps.core.pdf import FONTS
+from apps.core.pdf import Document
 from apps.delivery.models import DeliveryReport
-
-MUTED = (102, 112, 133)
-HEADER_FILL = (238, 241, 246)
 
 
 def document_context(report: DeliveryReport) -> dict:
@@ -34,7 +27,7 @@ def _v(value) -> str:
 
 def report_pdf(report: DeliveryReport) -> bytes:
     figures = report.figures
-    pdf = _Document(f"Delivery report: {report.product.name}")
+    pdf = Document(f"Delivery report: {report.product.name}")
     pdf.heading(f"Delivery report: {report.product.name}", size=18)
     pdf.muted(f"{report.title} · {figures['start']} to {figures['end']} · version {report.version}")
     pdf.paragraph(report.summary)
@@ -150,42 +143,3 @@ def _moved(row: dict) -> str:
     if row["moved"] in ("later", "earlier"):
         return f"{row['moved']} by {abs(row['moved_days'])} days"
     return row["moved"] or "–"
-
-
-class _Document(FPDF):
-    def __init__(self, title: str):
-        super().__init__(format="A4")
-        self.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
-        self.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
-        self.set_auto_page_break(auto=True, margin=15)
-        self.set_title(title)
-        self.add_page()
-        self.set_font("DejaVu", size=10)
-
-    def heading(self, text: str, size: int = 13) -> None:
-        self.ln(3)
-        self.set_font("DejaVu", "B", size)
-        self.multi_cell(0, size * 0.6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("DejaVu", "", 10)
-        self.ln(1)
-
-    def paragraph(self, text: str) -> None:
-        self.multi_cell(0, 5.5, str(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def muted(self, text: str) -> None:
-        self.set_text_color(*MUTED)
-        self.paragraph(text)
-        self.set_text_color(0, 0, 0)
-
-    def grid(self, header: list[str], rows: list[list]) -> None:
-        with self.table(
-            first_row_as_headings=True,
-            line_height=6,
-            text_align="LEFT",
-            headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
-        ) as table:
-            for values in [header, *rows]:
-                row = table.row()
-                for value in values:
-                    row.cell(str(value))
-        self.ln(2)
