@@ -4,7 +4,6 @@ inside `errors_on(form)`; a refused change shows on its form or row (400), a
 stale edit answers 409 with the same message everywhere. htmx requests get a
 named fragment of the same template."""
 
-import csv
 from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -12,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -41,6 +40,7 @@ from apps.backlog.models import BacklogItem, expected_points, is_highly_uncertai
 from apps.backlog.rows import assignee_filter_options, backlog_rows, epic_options, people_options
 from apps.conversation.pages import thread_section
 from apps.core import uploads
+from apps.core.downloads import csv_download
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page
 from apps.products.access import get_product
@@ -230,13 +230,6 @@ def bulk(request, product_slug):
     return redirect(reverse("backlog:list", args=[product.slug]) + "?" + request.POST.get("filter_query", ""))
 
 
-class _Echo:
-    """csv.writer target that hands each line back instead of storing it."""
-
-    def write(self, value):
-        return value
-
-
 @login_required
 def export_csv(request, product_slug):
     """The filtered backlog as CSV, streamed row by row in constant memory."""
@@ -248,24 +241,18 @@ def export_csv(request, product_slug):
             status=400,
             content_type="text/plain",
         )
-    writer = csv.writer(_Echo())
     header = [*selectors.EXPORT_COLUMNS, "expected_points", "highly_uncertain"]
+    rows = (_export_row(row) for row in selectors.export_rows(filters.qs))
+    return csv_download(header, rows, f"{product.slug}-backlog.csv")
 
-    def lines():
-        yield writer.writerow(header)
-        for row in selectors.export_rows(filters.qs):
-            estimate = [row[name] for name in ESTIMATE_FIELDS]
-            yield writer.writerow(
-                [
-                    *(_cell(row[field]) for field in selectors.EXPORT_COLUMNS.values()),
-                    _cell(expected_points(*estimate), 2),
-                    _cell(is_highly_uncertain(*estimate[1:])),
-                ]
-            )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{product.slug}-backlog.csv"'
-    return response
+def _export_row(row: dict) -> list:
+    estimate = [row[name] for name in ESTIMATE_FIELDS]
+    return [
+        *(_cell(row[field]) for field in selectors.EXPORT_COLUMNS.values()),
+        _cell(expected_points(*estimate), 2),
+        _cell(is_highly_uncertain(*estimate[1:])),
+    ]
 
 
 def _cell(value, places: int = 1):

@@ -6,12 +6,12 @@ inside `errors_on(form)` or `flash_errors(request)`, and answers with
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action
+from apps.core.downloads import download
 from apps.core.forms import errors_on, form_status
 from apps.core.http import flash_errors, posted_version
 from apps.delivery import access, cadence, documents, figures, selectors, services
@@ -74,13 +74,8 @@ def report(request, product_slug, report_id):
 def report_download(request, product_slug, report_id, kind):
     product = get_product(request.user, product_slug, VIEW)
     report = access.access_report(request.user, product, report_id)
-    name = f"delivery-{product.slug}-{report.period}-{report.start:%Y-%m-%d}"
-    if kind == "pdf":
-        response = HttpResponse(documents.report_pdf(report), content_type="application/pdf")
-    else:
-        response = HttpResponse(documents.report_html(report), content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
+    content = documents.report_pdf(report) if kind == "pdf" else documents.report_html(report)
+    return download(content, f"delivery-{product.slug}-{report.period}-{report.start:%Y-%m-%d}.{kind}")
 
 
 @login_required

@@ -10,7 +10,7 @@ from contextlib import contextmanager, suppress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action, allows, can
+from apps.core.downloads import download
 from apps.core.exceptions import Conflict
 from apps.core.forms import errors_on, form_status
 from apps.core.http import as_id, flash_errors, page, posted
@@ -155,13 +156,8 @@ def report(request, product_slug, round_id):
 def report_download(request, product_slug, round_id, kind):
     product = get_product(request.user, product_slug, VIEW)
     report = access_report_of_round(request.user, product, round_id)
-    name = f"happiness-{product.slug}-round-{report.round.number}"
-    if kind == "pdf":
-        response = HttpResponse(documents.report_pdf(report), content_type="application/pdf")
-    else:
-        response = HttpResponse(documents.report_html(report), content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
+    content = documents.report_pdf(report) if kind == "pdf" else documents.report_html(report)
+    return download(content, f"happiness-{product.slug}-round-{report.round.number}.{kind}")
 
 
 @login_required

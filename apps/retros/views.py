@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Action
+from apps.core.downloads import download
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import as_id, flash_errors, page, posted, posted_version
 from apps.core.idempotency import idempotency_exempt
@@ -654,17 +655,11 @@ def summary(request, product_slug, retro_id):
 def summary_markdown(request, product_slug, retro_id):
     product = get_product(request.user, product_slug, Action.VIEW_RETROS)
     retro = access.access_retro(request.user, product, retro_id)
-    response = HttpResponse(
-        documents.summary_markdown(selectors.retro_summary(retro)), content_type="text/markdown; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{documents.file_name(retro)}.md"'
-    return response
+    return download(documents.summary_markdown(selectors.retro_summary(retro)), f"{documents.file_name(retro)}.md")
 
 
 @login_required
 def summary_pdf(request, product_slug, retro_id):
     product = get_product(request.user, product_slug, Action.VIEW_RETROS)
     retro = access.access_retro(request.user, product, retro_id)
-    response = HttpResponse(documents.summary_pdf(selectors.retro_summary(retro)), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{documents.file_name(retro)}.pdf"'
-    return response
+    return download(documents.summary_pdf(selectors.retro_summary(retro)), f"{documents.file_name(retro)}.pdf")

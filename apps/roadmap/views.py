@@ -3,13 +3,12 @@ shared flag are checked there), changes go through services inside
 `errors_on(form)` or `flash_errors`, and an htmx request gets a named
 fragment of the same template (apps.core.http.page)."""
 
-import csv
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action, can, require
 from apps.conversation.pages import thread_section
+from apps.core.downloads import csv_download, safe_cell
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import as_id, flash_errors, page, posted
 from apps.products.access import get_product
@@ -345,11 +345,6 @@ def request_attach(request, product_slug, number):
 # --- Exports ------------------------------------------------------------------------
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 CSV_COLUMNS = ["id", "title", "horizon", "status", "start", "target", "shared", "description", "forecast_85", "url"]
 INTERNAL_COLUMNS = ["internal_notes", "epics", "backlog_items", "requests", "progress_percent", "forecast_50"]
 
@@ -362,23 +357,9 @@ def export_csv(request, product_slug):
     internal = access.sees_internals(request.user, product)
     rows = selectors.export_rows(access.visible_items(request.user, product), internal=internal)
     base = request.build_absolute_uri("/").rstrip("/")
-    writer = csv.writer(_Echo())
     header = CSV_COLUMNS + (INTERNAL_COLUMNS if internal else [])
-
-    def lines():
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_safe(row[name]) if name != "url" else base + row[name] for name in header])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{product.slug}-roadmap.csv"'
-    return response
-
-
-def _safe(value) -> str:
-    """Cells that a spreadsheet would run as a formula are quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    cells = ([safe_cell(row[name]) if name != "url" else base + row[name] for name in header] for row in rows)
+    return csv_download(header, cells, f"{product.slug}-roadmap.csv")
 
 
 @login_required

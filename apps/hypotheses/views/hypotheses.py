@@ -9,24 +9,22 @@ inside `errors_on(form)` or `flash_errors`; htmx requests get a named
 fragment of the same template. Stakeholders get the public shape of a
 published hypothesis: statement, outcome, learning."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Action, require
+from apps.core.downloads import csv_download, safe_cell
 from apps.core.forms import errors_on, form_status
 from apps.core.http import flash_errors, page, posted, posted_version
 from apps.hypotheses import access, selectors, services
 from apps.hypotheses.evaluation import verdict
-from apps.hypotheses.exports import Echo, safe_cell
 from apps.hypotheses.forms import AssumptionForm, HypothesisForm, LinkForm, StatusForm, TestItemFormSet
 from apps.hypotheses.models import Hypothesis
 from apps.products.access import get_product
@@ -98,7 +96,6 @@ def ledger_export(request, product_slug):
     internal = access.sees_internals(request.user, product)
     columns = INTERNAL_LEDGER_COLUMNS if internal else LEDGER_COLUMNS
     base = request.build_absolute_uri("/").rstrip("/")
-    writer = csv.writer(Echo())
 
     def cells(hypothesis):
         values = {
@@ -125,14 +122,8 @@ def ledger_export(request, product_slug):
             }
         return [safe_cell(values[column]) for column in columns]
 
-    def lines():
-        yield writer.writerow(columns)
-        for hypothesis in filters.qs.iterator(chunk_size=500):
-            yield writer.writerow(cells(hypothesis))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{product.slug}-hypotheses.csv"'
-    return response
+    rows = (cells(hypothesis) for hypothesis in filters.qs.iterator(chunk_size=500))
+    return csv_download(columns, rows, f"{product.slug}-hypotheses.csv")
 
 
 # --- one hypothesis ----------------------------------------------------------------------------

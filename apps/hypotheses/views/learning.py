@@ -3,18 +3,15 @@ searchable, with markdown and CSV exports through the same filters and the
 same row rule (stakeholders: decisions on published hypotheses, and only what
 we believed, the outcome and what we learned)."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from apps.accounts.permissions import Action
+from apps.core.downloads import csv_download, download, safe_cell
 from apps.core.http import page
 from apps.hypotheses import access
-from apps.hypotheses.exports import Echo, safe_cell
 from apps.products.access import get_product
 
 PAGE_SIZE = 50
@@ -54,7 +51,6 @@ def learning_csv(request, product_slug):
     internal = access.sees_internals(request.user, product)
     columns = _columns(internal)
     base = request.build_absolute_uri("/").rstrip("/")
-    writer = csv.writer(Echo())
 
     def cells(entry):
         values = {
@@ -71,14 +67,8 @@ def learning_csv(request, product_slug):
         }
         return [safe_cell(values[column]) for column in columns]
 
-    def lines():
-        yield writer.writerow(columns)
-        for entry in filters.qs.iterator(chunk_size=500):
-            yield writer.writerow(cells(entry))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{product.slug}-learning-log.csv"'
-    return response
+    rows = (cells(entry) for entry in filters.qs.iterator(chunk_size=500))
+    return csv_download(columns, rows, f"{product.slug}-learning-log.csv")
 
 
 @login_required
@@ -98,6 +88,4 @@ def learning_markdown(request, product_slug):
             "base": request.build_absolute_uri("/").rstrip("/"),
         },
     )
-    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{product.slug}-learning-log.md"'
-    return response
+    return download(text, f"{product.slug}-learning-log.md")
