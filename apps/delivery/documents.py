@@ -86,7 +86,7 @@ def report_pdf(report: DeliveryReport) -> bytes:
             f"inconclusive: {h['inconclusive']}; experiments concluded: {h['experiments_concluded']}."
         )
     else:
-        pdf.muted("Hypotheses are not tracked in the portal yet.")
+        pdf.muted("The portal did not track hypotheses yet when this report was built.")
     blockers = figures["blockers"]
     pdf.heading("Blockers")
     pdf.paragraph(

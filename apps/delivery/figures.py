@@ -9,8 +9,8 @@ those histograms here (`percentiles`), so the arithmetic can be checked by hand.
 Sources: sprint items (what was committed, added, removed, finished, carried
 over) and the backlog's history (django-simple-history: when work started and
 what an item's estimate was when its sprint closed), blockers, stakeholder
-requests, assumptions, the roadmap's stored forecasts. A section whose source
-is not in the portal yet (hypotheses) says so instead of showing figures.
+requests, assumptions, hypotheses and experiments, the roadmap's stored
+forecasts.
 """
 
 import datetime
@@ -18,7 +18,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.apps import apps as django_apps
 from django.db.models import (
     Case,
     Count,
@@ -39,7 +38,7 @@ from django.db.models.functions import Coalesce, Floor, Greatest, Least, Round, 
 from django.utils import timezone
 
 from apps.backlog.models import BacklogItem, Blocker
-from apps.hypotheses.models import Assumption
+from apps.hypotheses.models import Assumption, Experiment, Hypothesis
 from apps.requests import sla
 from apps.requests.models import StakeholderRequest
 from apps.requests.selectors import response_target_days
@@ -463,27 +462,21 @@ def science_section(product, window: Window, sprint_ids: list[int]) -> dict:
     }
 
 
-def hypotheses_figures(product, window: Window) -> dict | None:
-    """Hypotheses validated, invalidated and inconclusive in the period, and experiments concluded
-    in it, once the portal tracks hypotheses (None until then: the page says so). Looked up by name,
-    so the section appears by itself when the hypotheses app adds them."""
-    try:
-        hypothesis = django_apps.get_model("hypotheses", "Hypothesis")
-        experiment = django_apps.get_model("hypotheses", "Experiment")
-    except LookupError:
-        return None
+def hypotheses_figures(product, window: Window) -> dict:
+    """Hypotheses validated, invalidated and inconclusive in the period (by when they were
+    concluded), and the experiments concluded in it."""
     inside = Q(concluded_at__gte=window.start_at, concluded_at__lt=window.end_at)
     counts = (
-        hypothesis.objects.filter(product=product)
+        Hypothesis.objects.filter(product=product)
         .filter(inside)
         .aggregate(
-            validated=Count("pk", filter=Q(status="validated")),
-            invalidated=Count("pk", filter=Q(status="invalidated")),
-            inconclusive=Count("pk", filter=Q(status="inconclusive")),
+            validated=Count("pk", filter=Q(status=Hypothesis.Status.VALIDATED)),
+            invalidated=Count("pk", filter=Q(status=Hypothesis.Status.INVALIDATED)),
+            inconclusive=Count("pk", filter=Q(status=Hypothesis.Status.INCONCLUSIVE)),
         )
     )
-    experiments = experiment.objects.filter(product=product, status="concluded").filter(inside).count()
-    return {**counts, "experiments_concluded": experiments}
+    concluded = Experiment.objects.filter(product=product, status=Experiment.Status.CONCLUDED).filter(inside)
+    return {**counts, "experiments_concluded": concluded.count()}
 
 
 # --- Blockers ----------------------------------------------------------------------

@@ -156,8 +156,40 @@ def test_science_counts_experiments_findings_and_wrong_assumptions(history, scru
         science = figures.science_section(product, MARCH, [history["sprint"].pk])
     assert (science["wrong_assumptions"], science["follow_up_items"], science["follow_up_points"]) == (1, 2, 5.0)
     assert science["experiments_concluded"] == 0
-    # None until the hypotheses app tracks hypotheses; then none concluded in this history.
-    assert science["hypotheses"] is None or science["hypotheses"]["validated"] == 0
+    assert science["hypotheses"] == {"validated": 0, "invalidated": 0, "inconclusive": 0, "experiments_concluded": 0}
+
+
+def test_science_counts_hypotheses_and_experiments_concluded_in_the_period(history, pm):
+    from apps.hypotheses import services
+    from tests.factories import OutcomeMetricFactory
+
+    product = history["product"]
+    metric = OutcomeMetricFactory(product=product, name="Click-through rate", baseline=2, target=3)
+
+    def tested(change):
+        hypothesis = services.hypothesis_create(
+            actor=pm,
+            product=product,
+            metric=metric,
+            baseline=2,
+            target=3,
+            change=change,
+            audience="shoppers",
+            outcome="more clicks",
+        )
+        return services.hypothesis_set_status(actor=pm, hypothesis=hypothesis, status="testing")
+
+    with on(at(day(10))):
+        validated, invalidated, february = tested("re-rank"), tested("bigger images"), tested("fewer slots")
+        experiment = services.experiment_create(actor=pm, hypothesis=invalidated, title="Offline", method="backtest")
+        services.experiment_record_result(actor=pm, experiment=experiment, conclusion="No lift.")
+        services.hypothesis_set_status(actor=pm, hypothesis=validated, status="validated", learning="It works.")
+        services.hypothesis_set_status(actor=pm, hypothesis=invalidated, status="invalidated", learning="No lift.")
+    with on(at(day(-5))):  # concluded in February: outside the March report
+        services.hypothesis_set_status(actor=pm, hypothesis=february, status="inconclusive", learning="Too noisy.")
+    with on(APRIL):
+        science = figures.science_section(product, MARCH, [history["sprint"].pk])
+    assert science["hypotheses"] == {"validated": 1, "invalidated": 1, "inconclusive": 0, "experiments_concluded": 1}
 
 
 def test_an_empty_product_has_figures_of_nothing(db):
