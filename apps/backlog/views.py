@@ -40,7 +40,7 @@ from apps.backlog.models import BacklogItem, expected_points, is_highly_uncertai
 from apps.backlog.rows import assignee_filter_options, backlog_rows, epic_options, people_options
 from apps.conversation.pages import thread_section
 from apps.core import uploads
-from apps.core.downloads import csv_download
+from apps.core.downloads import csv_download, safe_cell
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page
 from apps.products.access import get_product
@@ -264,7 +264,7 @@ def _cell(value, places: int = 1):
         return f"{round(value, places):f}"
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
-    return value
+    return safe_cell(value)  # a title like "=HYPERLINK(...)" stays text in a spreadsheet
 
 
 @login_required

@@ -643,3 +643,10 @@ def test_the_side_panel_shows_nothing_to_those_who_may_not_see_the_backlog(brows
     response = browser_client.as_user(persona).get(URL + f"items/{item.number}/?panel=1", **HTMX)
     assert response.status_code in (403, 404)
     assertNotContains(response, item.title, status_code=response.status_code)
+
+
+def test_csv_export_keeps_a_formula_as_text(browser_client, member, product, make_item):
+    make_item(title='=HYPERLINK("http://evil.example","Click")')
+    response = browser_client.as_user(member).get(URL + "export.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil.example","Click")'
