@@ -62,12 +62,10 @@ def _fake(view) -> bool:
     return getattr(view, "swagger_fake_view", False)
 
 
-def _team_member(product, user_id) -> User | None:
-    if user_id is None:
-        return None
-    person = next((p for p in selectors.team_of(product) if p.pk == user_id), None)
-    if person is None:
-        raise ValidationError({"owner": "Choose someone from the product's team."})
+def _team_member(product, user_id, field: str = "owner") -> User | None:
+    person = selectors.team_member(product, user_id)
+    if person is None and user_id is not None:
+        raise ValidationError({field: "Choose someone from the product's team."})
     return person
 
 
@@ -153,9 +151,7 @@ class RetroViewSet(
         retro = access.access_retro_to_hand_over(request.user, self.product, kwargs["pk"])
         data = HandOverSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        person = next((p for p in selectors.team_of(self.product) if p.pk == data.validated_data["facilitator"]), None)
-        if person is None:
-            raise ValidationError({"facilitator": "Choose someone from the product's team."})
+        person = _team_member(self.product, data.validated_data["facilitator"], field="facilitator")
         retro = services.retro_hand_over(
             actor=request.user, retro=retro, facilitator=person, expected_version=data.validated_data.get("version")
         )

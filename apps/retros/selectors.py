@@ -53,6 +53,13 @@ def team_of(product: Product) -> list[User]:
     return list(User.objects.filter(pk__in=user_ids).order_by("first_name", "last_name", "username"))
 
 
+def team_member(product: Product, user_id: int | None) -> User | None:
+    """The person of the product's team with this id (an owner, a facilitator), or None."""
+    if user_id is None:
+        return None
+    return next((person for person in team_of(product) if person.pk == user_id), None)
+
+
 def sprints_for_retros(product: Product) -> QuerySet[Sprint]:
     return Sprint.objects.filter(product=product).exclude(status=Sprint.Status.PLANNED).order_by("-start_date", "-id")
 

@@ -20,7 +20,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.models import User
 from apps.accounts.permissions import Action
 from apps.core.downloads import download
 from apps.core.forms import error_text, errors_on, form_status
@@ -52,12 +51,6 @@ def retro_list(request, product_slug):
             "overdue": selectors.overdue_actions(product)[:20],
         },
     )
-
-
-def _person(product, user_id) -> User | None:
-    if user_id is None:
-        return None
-    return next((p for p in selectors.team_of(product) if p.pk == user_id), None)
 
 
 @login_required
@@ -101,7 +94,7 @@ def retro_create(request, product_slug):
                 format_key=data["format_key"],
                 votes_per_person=data["votes_per_person"],
                 several_votes_per_theme=data["several_votes_per_theme"],
-                facilitator=_person(product, data["facilitator"]),
+                facilitator=selectors.team_member(product, data["facilitator"]),
                 health_check=data["health_check"],
             )
             messages.success(request, f"“{retro.title}” is open.")
@@ -286,7 +279,7 @@ def phase_advance(request, product_slug, retro_id):
 def hand_over(request, product_slug, retro_id):
     product = get_product(request.user, product_slug, Action.TAKE_PART_IN_RETRO)
     retro = access.access_retro_to_hand_over(request.user, product, retro_id)
-    person = _person(product, as_id(request.POST.get("facilitator")))
+    person = selectors.team_member(product, as_id(request.POST.get("facilitator")))
     if person is None:
         messages.error(request, "Choose someone from the team.")
         return redirect(retro)
@@ -493,7 +486,7 @@ def action_add(request, product_slug, retro_id):
         actor=request.user,
         retro=retro,
         text=data["text"],
-        owner=_person(product, data["owner"]),
+        owner=selectors.team_member(product, data["owner"]),
         due_date=data["due_date"],
         theme=theme,
     )
@@ -526,7 +519,7 @@ def action_edit(request, product_slug, action_id):
                     action=item,
                     expected_version=data["version"],
                     text=data["text"],
-                    owner=_person(product, data["owner"]),
+                    owner=selectors.team_member(product, data["owner"]),
                     due_date=data["due_date"],
                     **({"status": data["status"]} if item.status != ActionItem.Status.CARRIED else {}),
                 )
