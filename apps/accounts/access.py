@@ -2,10 +2,9 @@
 page and the API alike: nobody reaches another person's tokens (404)."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from apps.accounts.models import ApiToken, Membership
-from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 
 
 def api_tokens_of(user) -> QuerySet[ApiToken]:
@@ -13,11 +12,7 @@ def api_tokens_of(user) -> QuerySet[ApiToken]:
 
 
 def access_api_token(user, token_id) -> ApiToken:
-    pk = as_id(token_id)
-    token = None if pk is None else api_tokens_of(user).filter(pk=pk).first()
-    if token is None:
-        raise Http404("No such token of yours.")
-    return token
+    return one_by_id(api_tokens_of(user), token_id, "No such token of yours.")
 
 
 def memberships_of(user, *, product_id: int | None = None) -> QuerySet[Membership]:

@@ -28,6 +28,7 @@ from apps.backlog.models import (
     SavedFilter,
 )
 from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 from apps.products.models import Product
 
 # What a team member may change on an item they work on (besides its status);
@@ -132,11 +133,7 @@ def access_item_by_id(user, product: Product, item_id, action: Action = Action.V
     """The item with this id in the product's backlog (just the row): how the
     API and other apps (a sprint's plan) name an item."""
     require(user, action, product)
-    pk = as_id(item_id)
-    item = None if pk is None else BacklogItem.objects.filter(product=product, pk=pk).first()
-    if item is None:
-        raise Http404("No such item in this product's backlog.")
-    return item
+    return one_by_id(BacklogItem.objects.filter(product=product), item_id, "No such item in this product's backlog.")
 
 
 def access_anchor(user, product: Product, number, *, message: str | dict) -> BacklogItem:
@@ -152,34 +149,19 @@ def access_criterion(
     user, product: Product, criterion_id, action: Action = Action.WORK_BACKLOG_ITEM
 ) -> AcceptanceCriterion:
     require(user, action, product)
-    pk = as_id(criterion_id)
-    criterion = None
-    if pk is not None:
-        criteria = AcceptanceCriterion.objects.select_related("item", "item__product")
-        criterion = criteria.filter(item__product=product, pk=pk).first()
-    if criterion is None:
-        raise Http404("No such acceptance criterion in this backlog.")
-    return criterion
+    criteria = AcceptanceCriterion.objects.select_related("item", "item__product").filter(item__product=product)
+    return one_by_id(criteria, criterion_id, "No such acceptance criterion in this backlog.")
 
 
 def access_blocker(user, product: Product, blocker_id, action: Action = Action.WORK_BACKLOG_ITEM) -> Blocker:
     require(user, action, product)
-    pk = as_id(blocker_id)
-    blocker = None
-    if pk is not None:
-        blocker = Blocker.objects.select_related("item", "item__product").filter(item__product=product, pk=pk).first()
-    if blocker is None:
-        raise Http404("No such blocker in this backlog.")
-    return blocker
+    blockers = Blocker.objects.select_related("item", "item__product").filter(item__product=product)
+    return one_by_id(blockers, blocker_id, "No such blocker in this backlog.")
 
 
 def access_label(user, product: Product, label_id, action: Action = Action.VIEW_BACKLOG) -> Label:
     require(user, action, product)
-    pk = as_id(label_id)
-    label = None if pk is None else Label.objects.filter(product=product, pk=pk).first()
-    if label is None:
-        raise Http404("No such label in this product.")
-    return label
+    return one_by_id(Label.objects.filter(product=product), label_id, "No such label in this product.")
 
 
 def access_linkable(user, product: Product, number, *, field: str = "other") -> BacklogItem:
@@ -193,17 +175,10 @@ def access_linkable(user, product: Product, number, *, field: str = "other") -> 
 
 def access_relation(user, product: Product, relation_id, action: Action = Action.WORK_BACKLOG_ITEM) -> ItemRelation:
     require(user, action, product)
-    pk = as_id(relation_id)
-    relation = None
-    if pk is not None:
-        relation = (
-            ItemRelation.objects.select_related("source__product", "target__product")
-            .filter(source__product=product, pk=pk)
-            .first()
-        )
-    if relation is None:
-        raise Http404("No such link in this backlog.")
-    return relation
+    relations = ItemRelation.objects.select_related("source__product", "target__product").filter(
+        source__product=product
+    )
+    return one_by_id(relations, relation_id, "No such link in this backlog.")
 
 
 def access_attachment(
@@ -211,10 +186,7 @@ def access_attachment(
 ) -> ItemAttachment:
     """A file of an item of this backlog (to download, or with EDIT/own to remove)."""
     item = access_item(user, product, number, action, detail=False)
-    pk = as_id(attachment_id)
-    attachment = None if pk is None else item.attachments.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404("No such attachment.")
+    attachment = one_by_id(item.attachments.all(), attachment_id, "No such attachment.")
     attachment.item = item
     item.product = product
     return attachment
@@ -243,12 +215,8 @@ def visible_saved_filters(user, product: Product, page: str) -> QuerySet[SavedFi
 def access_saved_filter(user, product: Product, saved_id, *, own: bool = False) -> SavedFilter:
     """A saved filter the user sees; with `own`, one they saved (403 for a shared one of someone else)."""
     require(user, Action.VIEW_BACKLOG, product)
-    pk = as_id(saved_id)
-    saved = None
-    if pk is not None:
-        saved = SavedFilter.objects.filter(Q(owner_id=user.pk) | Q(shared=True), product=product, pk=pk).first()
-    if saved is None:
-        raise Http404("No such saved filter.")
+    seen = SavedFilter.objects.filter(Q(owner_id=user.pk) | Q(shared=True), product=product)
+    saved = one_by_id(seen, saved_id, "No such saved filter.")
     if own and saved.owner_id != user.pk:
         raise PermissionDenied("Only the person who saved a filter can change or delete it.")
     return saved

@@ -7,13 +7,12 @@ author's only."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from apps.accounts.permissions import require
 from apps.conversation import selectors
 from apps.conversation.models import Comment
 from apps.conversation.subjects import Subject, subject_named
-from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 
 READ, WRITE = "read", "write"
 
@@ -34,10 +33,7 @@ def visible_comments(user, product, subject: Subject, target) -> QuerySet[Commen
 def access_comment(user, product, subject: Subject, target, comment_id, *, own: bool = False) -> Comment:
     """A comment of the thread; with `own`, one the user wrote and may still write (403 otherwise)."""
     require(user, subject.write if own else subject.read, product)
-    pk = as_id(comment_id)
-    comment = None if pk is None else visible_comments(user, product, subject, target).filter(pk=pk).first()
-    if comment is None:
-        raise Http404("No such comment here.")
+    comment = one_by_id(visible_comments(user, product, subject, target), comment_id, "No such comment here.")
     if own and comment.author_id != user.pk:
         raise PermissionDenied("You can only edit or delete your own comments.")
     return comment

@@ -4,10 +4,8 @@ action they are about to do (apps.accounts.permissions: the team reads reports
 and the dashboard, the PM manages the cadence and publishes; everyone in the
 product sees the latest published summary, and stakeholders nothing else)."""
 
-from django.http import Http404
-
 from apps.accounts.permissions import Action, require
-from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 from apps.delivery import selectors
 from apps.delivery.models import DeliveryReport
 from apps.products.models import Product
@@ -24,11 +22,7 @@ def visible_reports(user, product: Product):
 def access_report(user, product: Product, report_id, action: Action = VIEW) -> DeliveryReport:
     """One report of the product: 404 outside it or for a bad id, 403 for a missing right."""
     require(user, action, product)
-    pk = as_id(report_id)
-    report = None if pk is None else selectors.reports_of(product).filter(pk=pk).first()
-    if report is None:
-        raise Http404("No such delivery report in this product.")
-    return report
+    return one_by_id(selectors.reports_of(product), report_id, "No such delivery report in this product.")
 
 
 def published_summary(user, product: Product) -> DeliveryReport | None:

@@ -22,6 +22,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import TEAM, Action, can, require
 from apps.backlog.models import MAX_NUMBER, BacklogItem, Blocker
 from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 from apps.hypotheses import selectors
 from apps.hypotheses.filters import LEARNING_FILTER_KEYS, LEDGER_FILTER_KEYS, HypothesisFilter, LearningFilter
 from apps.hypotheses.models import (
@@ -100,14 +101,8 @@ def visible_experiments(user, product: Product, *, hypothesis: Hypothesis | None
 
 def access_experiment(user, product: Product, experiment_id, action: Action = Action.VIEW_HYPOTHESES) -> Experiment:
     require(user, action, product)
-    pk = as_id(experiment_id)
-    experiment = (
-        None
-        if pk is None
-        else Experiment.objects.filter(product=product, pk=pk).select_related("hypothesis__metric", "sprint").first()
-    )
-    if experiment is None:
-        raise Http404("No such experiment in this product.")
+    experiments = Experiment.objects.filter(product=product).select_related("hypothesis__metric", "sprint")
+    experiment = one_by_id(experiments, experiment_id, "No such experiment in this product.")
     experiment.product = product
     experiment.hypothesis.product = product
     return experiment
@@ -158,11 +153,8 @@ def access_assumption(
     """An assumption of the product. `rows`: a selector's queryset to read it
     from when the answer shows more of it (its follow-ups, say)."""
     require(user, action, product)
-    pk = as_id(assumption_id)
     rows = Assumption.objects.select_related("sprint", "hypothesis") if rows is None else rows
-    assumption = None if pk is None else rows.filter(product=product, pk=pk).first()
-    if assumption is None:
-        raise Http404("No such assumption in this product.")
+    assumption = one_by_id(rows.filter(product=product), assumption_id, "No such assumption in this product.")
     # Keep the viewer's role on the product, and spare a query for the sprint's or hypothesis's link.
     assumption.product = product
     if assumption.sprint is not None:
@@ -184,10 +176,9 @@ def access_feasibility(
     user, product: Product, assessment_id, action: Action = Action.VIEW_HYPOTHESES
 ) -> FeasibilityAssessment:
     require(user, action, product)
-    pk = as_id(assessment_id)
-    assessment = None if pk is None else visible_feasibility(user, product).filter(pk=pk).first()
-    if assessment is None:
-        raise Http404("No such feasibility assessment in this product.")
+    assessment = one_by_id(
+        visible_feasibility(user, product), assessment_id, "No such feasibility assessment in this product."
+    )
     assessment.product = product
     return assessment
 
@@ -224,11 +215,7 @@ def visible_gates(user, product: Product) -> QuerySet[ReleaseGate]:
 
 def access_gate(user, product: Product, gate_id, action: Action = Action.VIEW_HYPOTHESES) -> ReleaseGate:
     require(user, action, product)
-    pk = as_id(gate_id)
-    gate = None if pk is None else visible_gates(user, product).filter(pk=pk).first()
-    if gate is None:
-        raise Http404("No such gate on this product's checklist.")
-    return gate
+    return one_by_id(visible_gates(user, product), gate_id, "No such gate on this product's checklist.")
 
 
 def visible_model_versions(user, product: Product) -> QuerySet[ModelVersion]:
@@ -240,10 +227,9 @@ def access_model_version(
     user, product: Product, model_version_id, action: Action = Action.VIEW_HYPOTHESES
 ) -> ModelVersion:
     require(user, action, product)
-    pk = as_id(model_version_id)
-    model_version = None if pk is None else visible_model_versions(user, product).filter(pk=pk).first()
-    if model_version is None:
-        raise Http404("No such model version in this product.")
+    model_version = one_by_id(
+        visible_model_versions(user, product), model_version_id, "No such model version in this product."
+    )
     model_version.product = product
     model_version.item.product = product
     return model_version
@@ -287,11 +273,7 @@ def access_metric_choice(user, product: Product, metric_id, *, field: str = "met
     """An outcome metric named in an input (None for none); another product's is a 400 on `field`."""
     if metric_id in (None, ""):
         return None
-    pk = as_id(metric_id)
-    metric = None if pk is None else metrics_of(user, product).filter(pk=pk).first()
-    if metric is None:
-        raise ValidationError({field: "Choose one of this product's outcome metrics."})
-    return metric
+    return one_by_id(metrics_of(user, product), metric_id, "Choose one of this product's outcome metrics.", field=field)
 
 
 def sprints_of(user, product: Product) -> QuerySet[Sprint]:
@@ -303,11 +285,7 @@ def sprints_of(user, product: Product) -> QuerySet[Sprint]:
 def access_sprint_choice(user, product: Product, sprint_id, *, field: str = "sprint") -> Sprint | None:
     if sprint_id in (None, ""):
         return None
-    pk = as_id(sprint_id)
-    sprint = None if pk is None else sprints_of(user, product).filter(pk=pk).first()
-    if sprint is None:
-        raise ValidationError({field: "Choose a sprint of this product."})
-    return sprint
+    return one_by_id(sprints_of(user, product), sprint_id, "Choose a sprint of this product.", field=field)
 
 
 def team_of(user, product: Product) -> QuerySet[User]:

@@ -4,9 +4,8 @@ nobody reaches another person's notifications (404). Lists start from
 products they are still in)."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 from apps.notifications import selectors
 from apps.notifications.models import Notification
 
@@ -16,8 +15,4 @@ def visible_notifications(user) -> QuerySet[Notification]:
 
 
 def access_notification(user, notification_id) -> Notification:
-    pk = as_id(notification_id)
-    notification = None if pk is None else selectors.in_app(user).filter(pk=pk).first()
-    if notification is None:
-        raise Http404("No such notification of yours.")
-    return notification
+    return one_by_id(selectors.in_app(user), notification_id, "No such notification of yours.")

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from apps.accounts.models import Membership
 from apps.accounts.permissions import Action, product_ids_where, require
-from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 from apps.products import selectors
 from apps.products.models import MetricReading, OutcomeMetric, Product
 
@@ -40,10 +40,9 @@ def visible_metrics(user, product: Product) -> QuerySet[OutcomeMetric]:
 
 def access_metric(user, product: Product, metric_id, action: Action = Action.VIEW_PRODUCT) -> OutcomeMetric:
     require(user, action, product)
-    pk = as_id(metric_id)
-    metric = None if pk is None else OutcomeMetric.objects.filter(product=product, pk=pk).first()
-    if metric is None:
-        raise Http404("No such outcome metric in this product.")
+    metric = one_by_id(
+        OutcomeMetric.objects.filter(product=product), metric_id, "No such outcome metric in this product."
+    )
     metric.product = product  # keeps the viewer's role, and spares a query for its link
     return metric
 
@@ -60,23 +59,14 @@ def access_reading(
     user, product: Product, metric: OutcomeMetric, reading_id, action: Action = Action.RECORD_READINGS
 ) -> MetricReading:
     require(user, action, product)
-    pk = as_id(reading_id)
     readings = MetricReading.objects.filter(metric=metric, metric__product=product)
-    reading = None if pk is None else readings.filter(pk=pk).first()
-    if reading is None:
-        raise Http404("No such reading of this metric.")
-    return reading
+    return one_by_id(readings, reading_id, "No such reading of this metric.")
 
 
 def access_membership(user, product: Product, membership_id, action: Action = Action.MANAGE_MEMBERS) -> Membership:
     require(user, action, product)
-    pk = as_id(membership_id)
-    membership = (
-        None if pk is None else Membership.objects.filter(product=product, pk=pk).select_related("user").first()
-    )
-    if membership is None:
-        raise Http404("No such member of this product.")
-    return membership
+    memberships = Membership.objects.filter(product=product).select_related("user")
+    return one_by_id(memberships, membership_id, "No such member of this product.")
 
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.permissions import Action, product_ids_where, require
-from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 from apps.products.models import Product
 from apps.reports import selectors
 from apps.reports.models import HappinessReport, Invitation, Survey, SurveyRound
@@ -29,21 +29,13 @@ VIEW = Action.VIEW_HAPPINESS_REPORTS
 def access_survey(user, product: Product, survey_id, action: Action = VIEW) -> Survey:
     """The survey with its schedule and open-round count: 404 outside the product."""
     require(user, action, product)
-    pk = as_id(survey_id)
-    survey = None if pk is None else selectors.surveys_of(product).filter(pk=pk).first()
-    if survey is None:
-        raise Http404("No such survey in this product.")
-    return survey
+    return one_by_id(selectors.surveys_of(product), survey_id, "No such survey in this product.")
 
 
 def access_round(user, product: Product, round_id, action: Action = VIEW) -> SurveyRound:
     """The round with its answer count and its report, if built (`selectors.report_of`)."""
     require(user, action, product)
-    pk = as_id(round_id)
-    round_ = None if pk is None else selectors.rounds_with_report(product).filter(pk=pk).first()
-    if round_ is None:
-        raise Http404("No such survey round in this product.")
-    return round_
+    return one_by_id(selectors.rounds_with_report(product), round_id, "No such survey round in this product.")
 
 
 def access_report_of_round(user, product: Product, round_id, action: Action = VIEW) -> HappinessReport:
@@ -57,11 +49,7 @@ def access_report_of_round(user, product: Product, round_id, action: Action = VI
 def access_report(user, product: Product, report_id, action: Action = VIEW) -> HappinessReport:
     """A report by its own id (the API), with its round and action items."""
     require(user, action, product)
-    pk = as_id(report_id)
-    report = None if pk is None else selectors.reports_of(product).filter(pk=pk).first()
-    if report is None:
-        raise Http404("No such happiness report in this product.")
-    return report
+    return one_by_id(selectors.reports_of(product), report_id, "No such happiness report in this product.")
 
 
 def my_open_invitations(user) -> QuerySet[Invitation]:

@@ -22,6 +22,7 @@ from django.http import Http404
 from apps.accounts.models import Role
 from apps.accounts.permissions import Action, allows, product_ids_where, require, role_in, roles_of
 from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 from apps.products.models import Product
 from apps.requests.models import Attachment, Comment, StakeholderRequest, StakeholderRequestQuerySet, Watcher
 
@@ -157,10 +158,7 @@ def access_attachments(user, product: Product, number, *, adding: bool = False) 
 def access_attachment(user, product: Product, number, attachment_id) -> Attachment:
     """One file of a request, to download."""
     stakeholder_request = access_attachments(user, product, number)
-    attachment_id = as_id(attachment_id)
-    attachment = None if attachment_id is None else stakeholder_request.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("No such attachment.")
+    attachment = one_by_id(stakeholder_request.attachments.all(), attachment_id, "No such attachment.")
     attachment.request = stakeholder_request
     return attachment
 

@@ -16,15 +16,13 @@ Objects named in a form or body rather than in the URL are looked up with
 A sprint and its stages are found through apps.sprints.access.
 """
 
-from typing import TypeVar
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Model, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import Membership
 from apps.accounts.permissions import TEAM, Action, can, product_ids_where, require, role_in
-from apps.core.http import as_id
+from apps.core.lookups import by_id, missing, one_by_id
 from apps.products.access import get_product
 from apps.products.models import Product
 from apps.retros import writers
@@ -41,8 +39,6 @@ from apps.retros.models import (
     Vote,
 )
 
-M = TypeVar("M", bound=Model)
-
 
 def visible_retros(user, product: Product) -> QuerySet[Retrospective]:
     require(user, Action.VIEW_RETROS, product)
@@ -51,9 +47,11 @@ def visible_retros(user, product: Product) -> QuerySet[Retrospective]:
 
 def access_retro(user, product: Product, retro_id, action: Action = Action.VIEW_RETROS) -> Retrospective:
     require(user, action, product)
-    retro = _by_id(Retrospective.objects.filter(product=product), retro_id).select_related("sprint", "stage").first()
-    if retro is None:
-        raise Http404("No such retrospective in this product.")
+    retro = one_by_id(
+        Retrospective.objects.filter(product=product).select_related("sprint", "stage"),
+        retro_id,
+        "No such retrospective in this product.",
+    )
     retro.product = product  # the checked product, with its viewer_role
     return retro
 
@@ -85,10 +83,7 @@ def access_retro_to_hand_over(user, product: Product, retro_id) -> Retrospective
 
 def access_column(user, retro: Retrospective, column_id, *, field: str | None = None) -> Column:
     require(user, Action.VIEW_RETROS, retro.product_id)
-    column = _by_id(Column.objects.filter(retro=retro), column_id).first()
-    if column is None:
-        raise _missing("No such column on this board.", field)
-    return column
+    return one_by_id(Column.objects.filter(retro=retro), column_id, "No such column on this board.", field=field)
 
 
 def sees_card(user, card: Card, retro: Retrospective, secret: str | None) -> bool:
@@ -121,7 +116,7 @@ def board_version(user, product_slug: str, retro_id) -> int:
     """The version of a board the person may see, for a poll to compare: one
     query (and the roles). Who may not see it is told as get_product tells them."""
     found = (
-        _by_id(Retrospective.objects.filter(product__slug=product_slug), retro_id)
+        by_id(Retrospective.objects.filter(product__slug=product_slug), retro_id)
         .values_list("product_id", "board_version")
         .first()
     )
@@ -163,9 +158,9 @@ def access_card(
     field: str | None = None,
 ) -> Card:
     require(user, action, retro.product_id)
-    card = _by_id(Card.objects.filter(retro=retro), card_id).select_related("author").first()
+    card = by_id(Card.objects.filter(retro=retro), card_id).select_related("author").first()
     if card is None or not sees_card(user, card, retro, secret):
-        raise _missing("No such card on this board.", field)
+        raise missing("No such card on this board.", field)
     return card
 
 
@@ -180,10 +175,7 @@ def access_theme(
     user, retro: Retrospective, theme_id, action: Action = Action.VIEW_RETROS, *, field: str | None = None
 ) -> Theme:
     require(user, action, retro.product_id)
-    theme = _by_id(Theme.objects.filter(retro=retro), theme_id).first()
-    if theme is None:
-        raise _missing("No such theme on this board.", field)
-    return theme
+    return one_by_id(Theme.objects.filter(retro=retro), theme_id, "No such theme on this board.", field=field)
 
 
 def visible_themes(user, retro: Retrospective) -> QuerySet[Theme]:
@@ -198,10 +190,9 @@ def access_theme_in_product(
     """A theme of any retrospective of the product: for a request that names a
     theme of another board, so the service can refuse it with its reason."""
     require(user, action, product)
-    theme = _by_id(Theme.objects.filter(retro__product=product), theme_id).first()
-    if theme is None:
-        raise _missing("No such theme in this product.", field)
-    return theme
+    return one_by_id(
+        Theme.objects.filter(retro__product=product), theme_id, "No such theme in this product.", field=field
+    )
 
 
 def visible_columns(user, retro: Retrospective) -> QuerySet[Column]:
@@ -216,10 +207,7 @@ def visible_formats(user, product: Product) -> QuerySet[RetroFormat]:
 
 def access_vote(user, retro: Retrospective, vote_id) -> Vote:
     require(user, Action.TAKE_PART_IN_RETRO, retro.product_id)
-    vote = _by_id(Vote.objects.filter(retro=retro, voter=user), vote_id).first()
-    if vote is None:
-        raise Http404("No such vote of yours on this board.")
-    return vote
+    return one_by_id(Vote.objects.filter(retro=retro, voter=user), vote_id, "No such vote of yours on this board.")
 
 
 def my_votes(user, retro: Retrospective) -> QuerySet[Vote]:
@@ -255,22 +243,23 @@ def access_action(
 ) -> ActionItem:
     require(user, action, product)
     item = (
-        _by_id(ActionItem.objects.filter(retro__product=product), action_id)
+        by_id(ActionItem.objects.filter(retro__product=product), action_id)
         .select_related("retro", "owner", "backlog_item")
         .first()
     )
     if item is None:
-        raise _missing("No such action item in this product.", field)
+        raise missing("No such action item in this product.", field)
     return item
 
 
 def access_retro_action(user, retro: Retrospective, action_id, action: Action = Action.VIEW_RETROS) -> ActionItem:
     """An action item made in this retrospective."""
     require(user, action, retro.product_id)
-    item = _by_id(ActionItem.objects.filter(retro=retro), action_id).select_related("retro", "owner").first()
-    if item is None:
-        raise Http404("No such action item in this retrospective.")
-    return item
+    return one_by_id(
+        ActionItem.objects.filter(retro=retro).select_related("retro", "owner"),
+        action_id,
+        "No such action item in this retrospective.",
+    )
 
 
 def access_health_check(user, retro: Retrospective, action: Action = Action.VIEW_RETROS) -> HealthCheck:
@@ -283,10 +272,7 @@ def access_health_check(user, retro: Retrospective, action: Action = Action.VIEW
 
 def access_format(user, product: Product, format_id, action: Action = Action.FACILITATE_RETRO) -> RetroFormat:
     require(user, action, product)
-    found = _by_id(RetroFormat.objects.filter(product=product), format_id).first()
-    if found is None:
-        raise Http404("No such board layout in this product.")
-    return found
+    return one_by_id(RetroFormat.objects.filter(product=product), format_id, "No such board layout in this product.")
 
 
 def visible_dimensions(user, product: Product) -> QuerySet[HealthDimension]:
@@ -296,18 +282,6 @@ def visible_dimensions(user, product: Product) -> QuerySet[HealthDimension]:
 
 def access_dimension(user, product: Product, dimension_id, action: Action = Action.FACILITATE_RETRO) -> HealthDimension:
     require(user, action, product)
-    dimension = _by_id(HealthDimension.objects.filter(product=product), dimension_id).first()
-    if dimension is None:
-        raise Http404("No such health-check dimension in this product.")
-    return dimension
-
-
-def _by_id(queryset: QuerySet[M], raw_id) -> QuerySet[M]:
-    """The row with this id, if any (none when it cannot be an id: see as_id)."""
-    pk = as_id(raw_id)
-    return queryset.none() if pk is None else queryset.filter(pk=pk)
-
-
-def _missing(message: str, field: str | None) -> Exception:
-    """A miss in the URL is a 404; an id sent in a form or body is that field's error (400)."""
-    return ValidationError({field: message}) if field else Http404(message)
+    return one_by_id(
+        HealthDimension.objects.filter(product=product), dimension_id, "No such health-check dimension in this product."
+    )

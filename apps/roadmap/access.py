@@ -13,6 +13,7 @@ from apps.accounts.permissions import TEAM, Action, can, product_ids_where, requ
 from apps.backlog import access as backlog_access
 from apps.backlog.models import MAX_NUMBER, BacklogItem
 from apps.core.http import as_id
+from apps.core.lookups import one_by_id
 from apps.products import access as products_access
 from apps.products.models import OutcomeMetric, Product
 from apps.requests import access as requests_access
@@ -77,19 +78,15 @@ def shared_milestones(user, product: Product) -> QuerySet[Milestone]:
 
 def access_item(user, product: Product, item_id, action: Action = Action.VIEW_SHARED_ROADMAP) -> RoadmapItem:
     require(user, action, product)
-    item = visible_items(user, product).filter(pk=as_id(item_id) or 0).select_related("outcome_metric").first()
-    if item is None:
-        raise Http404("No such item on this roadmap.")
+    items = visible_items(user, product).select_related("outcome_metric")
+    item = one_by_id(items, item_id, "No such item on this roadmap.")
     item.product = product  # keeps the viewer's role set by get_product
     return item
 
 
 def access_milestone(user, product: Product, milestone_id, action: Action = Action.VIEW_SHARED_ROADMAP) -> Milestone:
     require(user, action, product)
-    milestone = visible_milestones(user, product).filter(pk=as_id(milestone_id) or 0).first()
-    if milestone is None:
-        raise Http404("No such milestone on this roadmap.")
-    return milestone
+    return one_by_id(visible_milestones(user, product), milestone_id, "No such milestone on this roadmap.")
 
 
 def access_forecast(user, product: Product, item: RoadmapItem) -> Forecast | None:

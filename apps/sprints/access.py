@@ -17,13 +17,13 @@ list too: read with `selectors.capacities(sprint)` and replaced as a whole by
 `services.sprint_set_capacity`, never named one by one by a page or endpoint.
 """
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from apps.accounts.permissions import Action, require
 from apps.backlog import access as backlog_access
 from apps.backlog.models import BacklogItem
 from apps.core.http import as_id
+from apps.core.lookups import missing, one_by_id
 from apps.products.models import Product
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage
 
@@ -32,10 +32,9 @@ VIEW = Action.VIEW_SPRINTS
 
 def access_sprint(user, product: Product, sprint_id, action: Action = VIEW, *, field: str | None = None) -> Sprint:
     require(user, action, product)
-    pk = as_id(sprint_id)
-    sprint = None if pk is None else Sprint.objects.filter(product=product, pk=pk).first()
-    if sprint is None:
-        raise _missing("No such sprint in this product.", field)
+    sprint = one_by_id(
+        Sprint.objects.filter(product=product), sprint_id, "No such sprint in this product.", field=field
+    )
     sprint.product = product  # keeps the viewer's role set by get_product
     return sprint
 
@@ -45,10 +44,9 @@ def access_stage(
 ) -> SprintStage:
     """A stage of `sprint` (a sprint found with access_sprint)."""
     require(user, action, product)
-    pk = as_id(stage_id)
-    stage = None if pk is None else SprintStage.objects.filter(sprint=sprint, pk=pk).first()
-    if stage is None:
-        raise _missing(f"No such stage in {sprint.name}.", field)
+    stage = one_by_id(
+        SprintStage.objects.filter(sprint=sprint), stage_id, f"No such stage in {sprint.name}.", field=field
+    )
     stage.sprint = sprint
     return stage
 
@@ -62,7 +60,7 @@ def access_sprint_item(
     # item__pk rather than item_id: see as_id; a number too large is no row's id.
     entry = None if pk is None else SprintItem.objects.filter(sprint=sprint, item__pk=pk).select_related("item").first()
     if entry is None:
-        raise _missing(f"That item is not in {sprint.name}.", field)
+        raise missing(f"That item is not in {sprint.name}.", field)
     entry.sprint = sprint
     return entry
 
@@ -72,10 +70,9 @@ def access_criterion(
 ) -> ExitCriterion:
     """An exit criterion of `stage` (a stage found with access_stage)."""
     require(user, action, product)
-    pk = as_id(criterion_id)
-    criterion = None if pk is None else ExitCriterion.objects.filter(stage=stage, pk=pk).first()
-    if criterion is None:
-        raise Http404(f"No such exit criterion in {stage.name}.")
+    criterion = one_by_id(
+        ExitCriterion.objects.filter(stage=stage), criterion_id, f"No such exit criterion in {stage.name}."
+    )
     criterion.stage = stage
     return criterion
 
@@ -86,9 +83,5 @@ def access_backlog_item(
     """A backlog item of the product, by id, to plan into a sprint (found by apps.backlog.access)."""
     try:
         return backlog_access.access_item_by_id(user, product, item_id, action)
-    except Http404 as missing:
-        raise _missing(str(missing), field) from None
-
-
-def _missing(message: str, field: str | None) -> Exception:
-    return ValidationError({field: message}) if field else Http404(message)
+    except Http404 as absent:
+        raise missing(str(absent), field) from None
