@@ -3,8 +3,6 @@ report version and subscriber) becomes one email, once. The row is locked while
 its email is sent and marked sent in the same transaction, so a task that runs
 twice, or the sweep racing it, sends nothing more."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -12,11 +10,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.outbox import lock_unsent, overdue
 from apps.delivery import documents
 from apps.delivery.models import DeliveryEmail, DeliveryReport
-
-# The on-commit task normally sends within seconds; the sweep leaves fresh rows to it.
-SWEEP_GRACE = timedelta(minutes=2)
 
 
 def report_emails_send(*, report_id: int) -> int:
@@ -28,12 +24,7 @@ def report_emails_send(*, report_id: int) -> int:
 
 def pending_emails_send(*, limit: int = 500) -> int:
     """The sweep: emails whose on-commit task never ran."""
-    cutoff = timezone.now() - SWEEP_GRACE
-    pending = list(
-        DeliveryEmail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", "report_id")[:limit]
-    )
+    pending = list(overdue(DeliveryEmail.objects.all()).values_list("pk", "report_id")[:limit])
     sent = sum(email_send(email_id=pk) for pk, _ in pending)
     for report_id in {report_id for _, report_id in pending}:
         _mark_emailed(report_id)
@@ -42,9 +33,7 @@ def pending_emails_send(*, limit: int = 500) -> int:
 
 @transaction.atomic
 def email_send(*, email_id: int) -> bool:
-    locked = (
-        DeliveryEmail.objects.select_for_update().filter(pk=email_id, sent_at__isnull=True).values_list("pk", flat=True)
-    ).first()
+    locked = lock_unsent(DeliveryEmail.objects.all(), email_id)
     if locked is None:
         return False
     email = DeliveryEmail.objects.select_related("person", "report__product").get(pk=locked)

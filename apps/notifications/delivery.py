@@ -9,7 +9,6 @@ bell), someone who turned email off gets none, someone who chose the daily
 digest gets the row in tomorrow morning's digest.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,14 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Membership, User
+from apps.core.outbox import lock_unsent, overdue
 from apps.notifications import targets
 from apps.notifications.kinds import KINDS, Email, Kind
 from apps.notifications.models import Notification
 from apps.notifications.selectors import preferences_for
 
-# The on-commit task normally delivers within seconds; the sweep only picks up
-# what it missed (a lost task, a worker that died), so it leaves fresh rows alone.
-SWEEP_GRACE = timedelta(minutes=2)
 State = Notification.EmailState
 
 
@@ -39,24 +36,14 @@ def event_send(*, key: str) -> int:
 
 def pending_send(*, limit: int = 500) -> int:
     """The sweep: deliver rows whose on-commit task never ran."""
-    cutoff = timezone.now() - SWEEP_GRACE
-    pending = (
-        Notification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    pending = overdue(Notification.objects.all()).values_list("pk", flat=True)[:limit]
     return sum(notification_send(notification_id=pk) for pk in list(pending))
 
 
 @transaction.atomic
 def notification_send(*, notification_id: int) -> bool:
     """Deliver one row if nobody has; True when this call delivered it."""
-    locked = (
-        Notification.objects.select_for_update()
-        .filter(pk=notification_id, sent_at__isnull=True)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    locked = lock_unsent(Notification.objects.all(), notification_id)
     if locked is None:
         return False
     notification = Notification.objects.select_related("recipient", "actor", "product", "target_type").get(pk=locked)

@@ -5,19 +5,15 @@ transaction, so a task that runs twice (a retry, a doubled delivery, the
 sweep racing the on-commit task) sends nothing more.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.outbox import lock_unsent, overdue
 from apps.retros import documents, selectors
 from apps.retros.models import SummaryEmail
-
-# The on-commit task normally sends within seconds; the sweep picks up only what it missed.
-SWEEP_GRACE = timedelta(minutes=2)
 
 
 def retro_emails_send(*, retro_id: int) -> int:
@@ -26,23 +22,13 @@ def retro_emails_send(*, retro_id: int) -> int:
 
 
 def pending_emails_send(*, limit: int = 500) -> int:
-    cutoff = timezone.now() - SWEEP_GRACE
-    pending = (
-        SummaryEmail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    pending = overdue(SummaryEmail.objects.all()).values_list("pk", flat=True)[:limit]
     return sum(summary_email_send(email_id=pk) for pk in list(pending))
 
 
 @transaction.atomic
 def summary_email_send(*, email_id: int) -> bool:
-    locked = (
-        SummaryEmail.objects.select_for_update()
-        .filter(pk=email_id, sent_at__isnull=True)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    locked = lock_unsent(SummaryEmail.objects.all(), email_id)
     if locked is None:
         return False
     email = SummaryEmail.objects.select_related("recipient", "retro__product").get(pk=locked)

@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.accounts.models import Membership
+from apps.core.outbox import SWEEP_GRACE
 from apps.notifications import delivery, services, tasks
 from apps.notifications.kinds import Email, Kind
 from apps.notifications.models import Notification
@@ -90,7 +91,7 @@ def test_the_sweep_delivers_what_a_lost_task_never_did_and_only_once(tell, membe
     with django_capture_on_commit_callbacks(execute=False):  # the task is "lost"
         tell(member)
     assert tasks.send_pending() == 0, "too fresh: the on-commit task may still be on its way"
-    Notification.objects.update(created_at=timezone.now() - delivery.SWEEP_GRACE - timedelta(seconds=1))
+    Notification.objects.update(created_at=timezone.now() - SWEEP_GRACE - timedelta(seconds=1))
     assert tasks.send_pending() == 1
     assert tasks.send_pending() == 0
     assert len(mail.outbox) == 1

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from apps.notifications import delivery as notifications
+from apps.core.outbox import SWEEP_GRACE
 from apps.notifications.models import Notification
 from apps.requests import services, tasks
 from apps.requests.models import NotificationPreference, RequestEvent
@@ -77,7 +77,7 @@ def test_the_sweep_sends_what_a_lost_task_never_sent_and_only_once(pm, new_reque
         services.request_decline(actor=pm, stakeholder_request=new_request, reason="No.")
     assert mail.outbox == []
     assert tasks.send_pending_notifications() == 0, "too fresh: the on-commit task may still be on its way"
-    Notification.objects.update(created_at=timezone.now() - notifications.SWEEP_GRACE - timedelta(seconds=1))
+    Notification.objects.update(created_at=timezone.now() - SWEEP_GRACE - timedelta(seconds=1))
     assert tasks.send_pending_notifications() == 1
     assert tasks.send_pending_notifications() == 0
     assert len(mail.outbox) == 1
