@@ -14,9 +14,19 @@ the request answers as usual. Every task queued here has a periodic sweep
 import logging
 
 from celery import current_app
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 log = logging.getLogger(__name__)
+
+# How a task that sends mail or reads the outbox retries when the mail server,
+# the network or the database is briefly away: `@shared_task(..., **RETRY)`.
+# Safe because such tasks may run twice (the outbox row says what is sent).
+RETRY = {
+    "autoretry_for": (OSError, DatabaseError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 120,
+    "max_retries": 5,
+}
 
 
 def enqueue_after_commit(task_name: str, *args, **kwargs) -> None:

@@ -5,16 +5,9 @@ by `send_pending`, the outbox sweep; `send_digests` runs once a day and is
 its own sweep (whatever still waits for a digest goes in the next one)."""
 
 from celery import shared_task
-from django.db import DatabaseError
 
+from apps.core.queue import RETRY
 from apps.notifications import delivery
-
-RETRY = {
-    "autoretry_for": (OSError, DatabaseError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 120,
-    "max_retries": 5,
-}
 
 
 @shared_task(name="notifications.send_event", time_limit=300, soft_time_limit=270, **RETRY)

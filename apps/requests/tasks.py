@@ -7,17 +7,10 @@ delivered; nothing queues them any more. `refresh_expected_deliveries` is a
 sweep itself."""
 
 from celery import shared_task
-from django.db import DatabaseError
 
+from apps.core.queue import RETRY
 from apps.notifications import delivery
 from apps.requests import services
-
-RETRY = {
-    "autoretry_for": (OSError, DatabaseError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 120,
-    "max_retries": 5,
-}
 
 
 @shared_task(name="requests.send_event_notifications", **RETRY)

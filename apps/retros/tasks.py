@@ -4,16 +4,9 @@ A lost `send_summary_emails` (broker down at the commit, worker killed) is
 made good by `send_pending_summary_emails`, the outbox sweep."""
 
 from celery import shared_task
-from django.db import DatabaseError
 
+from apps.core.queue import RETRY
 from apps.retros import notifications
-
-RETRY = {
-    "autoretry_for": (OSError, DatabaseError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 120,
-    "max_retries": 5,
-}
 
 
 @shared_task(name="retros.send_summary_emails", time_limit=300, soft_time_limit=270, **RETRY)
