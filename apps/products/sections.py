@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString
 
 from apps.accounts.permissions import Action, allows
 
-Provider = Callable[..., dict | None]  # (request, *, product) -> context or None
+Provider = Callable[..., dict | None]  # (request, *, product, **objects) -> context or None
 
 
 @dataclass(frozen=True)
@@ -44,25 +44,43 @@ class Section:
     order: int = 100
 
 
-_sections: list[Section] = []
+class Sections:
+    """One place on a page that higher apps add sections to: the overview's
+    below, and each slot of apps/sprints/sections.py."""
+
+    def __init__(self) -> None:
+        self._sections: list[Section] = []
+
+    def register(self, *, template: str, provider: Provider, needs: Action, order: int = 100) -> None:
+        """Add a section; registering the same one again changes nothing."""
+        section = Section(template=template, provider=provider, needs=needs, order=order)
+        if section not in self._sections:
+            self._sections.append(section)
+            self._sections.sort(key=lambda registered: registered.order)
+
+    def render(self, request, *, product, **objects) -> SafeString:
+        """The HTML of the sections the viewer may see, in order; each template
+        gets `product`, the page's objects and its provider's context."""
+        parts = []
+        for section in self._sections:
+            if not allows(getattr(product, "viewer_role", None), section.needs):
+                continue
+            context = section.provider(request, product=product, **objects)
+            if context is None:
+                continue
+            context = {"product": product, **objects, **context}
+            parts.append(render_to_string(section.template, context, request=request))
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+
+_overview = Sections()
 
 
 def register(*, template: str, provider: Provider, needs: Action, order: int = 100) -> None:
     """Add a section to the overview; registering the same one again changes nothing."""
-    section = Section(template=template, provider=provider, needs=needs, order=order)
-    if section not in _sections:
-        _sections.append(section)
-        _sections.sort(key=lambda registered: registered.order)
+    _overview.register(template=template, provider=provider, needs=needs, order=order)
 
 
 def render(request, *, product) -> SafeString:
-    """The HTML of the sections the viewer may see, in order."""
-    parts = []
-    for section in _sections:
-        if not allows(getattr(product, "viewer_role", None), section.needs):
-            continue
-        context = section.provider(request, product=product)
-        if context is None:
-            continue
-        parts.append(render_to_string(section.template, {"product": product, **context}, request=request))
-    return format_html_join("", "{}", ((part,) for part in parts))
+    """The HTML of the overview's sections the viewer may see, in order."""
+    return _overview.render(request, product=product)

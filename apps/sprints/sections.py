@@ -31,14 +31,10 @@ and the page's template renders every section of the slot in order:
 - Forms in a section post to the higher app's own views.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.template.loader import render_to_string
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from apps.accounts.permissions import Action, allows
+from apps.accounts.permissions import Action
+from apps.products.sections import Provider, Sections
 
 # The slots: where on which page a section appears.
 SPRINT_OVERVIEW = "overview"  # the sprint page, after the stages; objects: sprint
@@ -47,38 +43,16 @@ ITEM_LINKS = "item_links"  # <li> lines in a backlog item's links; objects: item
 ITEM_PANELS = "item_panels"  # cards in the side column of a backlog item's page; objects: item
 SLOTS = (SPRINT_OVERVIEW, SPRINT_REVIEW, ITEM_LINKS, ITEM_PANELS)
 
-Provider = Callable[..., dict | None]  # (request, *, product, **objects) -> context or None
-
-
-@dataclass(frozen=True)
-class Section:
-    template: str
-    provider: Provider
-    needs: Action
-    order: int = 100
-
-
-_sections: dict[str, list[Section]] = {slot: [] for slot in SLOTS}
+_sections: dict[str, Sections] = {slot: Sections() for slot in SLOTS}
 
 
 def register(slot: str, *, template: str, provider: Provider, needs: Action, order: int = 100) -> None:
     """Add a section to a slot; registering the same one again changes nothing."""
     if slot not in _sections:
         raise ValueError(f"No such slot for sprint sections: {slot!r} (one of {', '.join(SLOTS)}).")
-    section = Section(template=template, provider=provider, needs=needs, order=order)
-    if section not in _sections[slot]:
-        _sections[slot].append(section)
-        _sections[slot].sort(key=lambda registered: registered.order)
+    _sections[slot].register(template=template, provider=provider, needs=needs, order=order)
 
 
 def render(slot: str, request, *, product, **objects) -> SafeString:
     """The HTML of the slot's sections the viewer may see, in order."""
-    parts = []
-    for section in _sections[slot]:
-        if not allows(getattr(product, "viewer_role", None), section.needs):
-            continue
-        context = section.provider(request, product=product, **objects)
-        if context is None:
-            continue
-        parts.append(render_to_string(section.template, {"product": product, **objects, **context}, request=request))
-    return format_html_join("", "{}", ((part,) for part in parts))
+    return _sections[slot].render(request, product=product, **objects)

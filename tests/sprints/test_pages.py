@@ -657,9 +657,10 @@ def test_sections_show_on_their_slot_only_to_roles_that_may_see_them(
     browser_client, monkeypatch, member, scrum_master, active
 ):
     from apps.accounts.permissions import Action
+    from apps.products.sections import Sections
     from apps.sprints import sections
 
-    monkeypatch.setitem(sections._sections, sections.SPRINT_REVIEW, [])
+    monkeypatch.setitem(sections._sections, sections.SPRINT_REVIEW, Sections())
     sections.register(
         sections.SPRINT_REVIEW,
         template="partials/error.html",
