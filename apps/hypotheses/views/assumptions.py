@@ -33,15 +33,7 @@ def _back(product, owner):
 @require_POST
 def assumption_add(request, product_slug, sprint_id):
     product = get_product(request.user, product_slug, RECORD)
-    sprint = access_sprint(request.user, product, sprint_id, RECORD)
-    form = AssumptionForm(request.POST)
-    if form.is_valid():
-        with flash_errors(request):
-            services.assumption_record(actor=request.user, sprint=sprint, **form.cleaned_data)
-            messages.success(request, "Assumption recorded.")
-    else:
-        messages.error(request, "Say what you assume and choose a category.")
-    return _back(product, sprint)
+    return _record(request, product, sprint=access_sprint(request.user, product, sprint_id, RECORD))
 
 
 @login_required
@@ -49,14 +41,19 @@ def assumption_add(request, product_slug, sprint_id):
 def hypothesis_assumption_add(request, product_slug, number):
     product = get_product(request.user, product_slug, RECORD)
     hypothesis = access_hypothesis(request.user, product, number, Action.VIEW_HYPOTHESES)
+    return _record(request, product, hypothesis=hypothesis)
+
+
+def _record(request, product, *, sprint=None, hypothesis=None):
+    """Record the posted assumption on the sprint or the hypothesis, and go back to it."""
     form = AssumptionForm(request.POST)
     if form.is_valid():
         with flash_errors(request):
-            services.assumption_record(actor=request.user, hypothesis=hypothesis, **form.cleaned_data)
+            services.assumption_record(actor=request.user, sprint=sprint, hypothesis=hypothesis, **form.cleaned_data)
             messages.success(request, "Assumption recorded.")
     else:
         messages.error(request, "Say what you assume and choose a category.")
-    return _back(product, hypothesis)
+    return _back(product, sprint or hypothesis)
 
 
 @login_required
