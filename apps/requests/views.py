@@ -134,17 +134,7 @@ def request_edit(request, product_slug, number):
             )
             messages.success(request, f"{stakeholder_request.reference} is saved.")
             return redirect(stakeholder_request)
-    return TemplateResponse(
-        request,
-        "requests/request_edit.html",
-        {
-            "product": product,
-            "stakeholder_request": stakeholder_request,
-            "form": form,
-            "withdraw_form": WithdrawForm(initial={"version": stakeholder_request.version}),
-        },
-        status=form_status(form),
-    )
+    return _edit_page(request, product, stakeholder_request, edit_form=form)
 
 
 @login_required
@@ -164,16 +154,22 @@ def request_withdraw(request, product_slug, number):
             )
             messages.success(request, f"{stakeholder_request.reference} is withdrawn; its watchers are told.")
             return redirect(stakeholder_request)
+    return _edit_page(request, product, stakeholder_request, withdraw_form=form)
+
+
+def _edit_page(request, product, stakeholder_request, *, edit_form=None, withdraw_form=None):
+    """The edit page with its two forms (edit, withdraw), one of them as posted."""
+    version = {"version": stakeholder_request.version}
     return TemplateResponse(
         request,
         "requests/request_edit.html",
         {
             "product": product,
             "stakeholder_request": stakeholder_request,
-            "form": EditForm(instance=stakeholder_request, initial={"version": stakeholder_request.version}),
-            "withdraw_form": form,
+            "form": edit_form or EditForm(instance=stakeholder_request, initial=version),
+            "withdraw_form": withdraw_form or WithdrawForm(initial=version),
         },
-        status=form_status(form),
+        status=form_status(edit_form, withdraw_form),
     )
 
 
