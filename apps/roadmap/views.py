@@ -19,7 +19,7 @@ from apps.accounts.permissions import Action, can, require
 from apps.conversation.pages import thread_section
 from apps.core.downloads import csv_download, safe_cell
 from apps.core.forms import error_text, errors_on, form_status
-from apps.core.http import as_id, flash_errors, page, posted
+from apps.core.http import flash_errors, page, posted, posted_version
 from apps.products.access import get_product
 from apps.roadmap import access, forecasting, ical, selectors, services
 from apps.roadmap.forms import MilestoneForm, MoveForm, RoadmapItemForm
@@ -171,7 +171,7 @@ def item_edit(request, product_slug, item_id):
 def item_delete(request, product_slug, item_id):
     product = get_product(request.user, product_slug, Action.EDIT_ROADMAP)
     item = access.access_item(request.user, product, item_id, Action.EDIT_ROADMAP)
-    services.item_delete(actor=request.user, item=item, expected_version=as_id(request.POST.get("version")))
+    services.item_delete(actor=request.user, item=item, expected_version=posted_version(request))
     messages.success(request, f"Removed “{item.title}” from the roadmap.")
     return redirect("roadmap:board", product.slug)
 
@@ -313,9 +313,7 @@ def milestone_edit(request, product_slug, milestone_id):
 def milestone_delete(request, product_slug, milestone_id):
     product = get_product(request.user, product_slug, Action.EDIT_ROADMAP)
     milestone = access.access_milestone(request.user, product, milestone_id, Action.EDIT_ROADMAP)
-    services.milestone_delete(
-        actor=request.user, milestone=milestone, expected_version=as_id(request.POST.get("version"))
-    )
+    services.milestone_delete(actor=request.user, milestone=milestone, expected_version=posted_version(request))
     messages.success(request, f"Milestone “{milestone.title}” removed.")
     return redirect("roadmap:milestones", product.slug)
 
