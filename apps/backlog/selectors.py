@@ -37,6 +37,7 @@ from apps.backlog.models import (
     ItemRelation,
     Label,
 )
+from apps.core import history
 
 EXPORT_CHUNK = 500
 
@@ -242,36 +243,30 @@ def item_history(item, limit: int = 50) -> list[dict]:
         BacklogItem.objects.filter(pk__in={r.parent_id for r in records} - {None}).values_list("pk", "title")
     )
     shown = {"assignee_id": people, "parent_id": epic_titles}
-    entries = []
-    for newer, older in zip(records[:limit], records[1:] + [None], strict=False):
-        if older is None or newer.history_type == "+":
-            entries.append(_entry(newer, [("", "created this item", "")]))
-            continue
-        changes = []
-        for field in HISTORY_FIELDS:
-            old, new = getattr(older, field), getattr(newer, field)
-            if old != new:
-                changes.append(_describe(field, old, new, shown))
+
+    def changes(older, newer) -> list[history.Change]:
+        found = [
+            _describe(field, getattr(older, field), getattr(newer, field), shown)
+            for field in HISTORY_FIELDS
+            if getattr(older, field) != getattr(newer, field)
+        ]
         old_labels, new_labels = labels_of[older.history_id], labels_of[newer.history_id]
         if old_labels != new_labels:
             added = ", ".join(sorted(label_names.get(pk, "?") for pk in new_labels - old_labels))
             removed = ", ".join(sorted(label_names.get(pk, "?") for pk in old_labels - new_labels))
-            changes.append(("labels", f"removed {removed}" if removed else "", f"added {added}" if added else ""))
-        if changes:
-            entries.append(_entry(newer, changes))
+            found.append(("labels", f"removed {removed}" if removed else "", f"added {added}" if added else ""))
+        return found
+
+    entries = history.entries_of(records, limit=limit, created="created this item", changes=changes)
     criteria = AcceptanceCriterion.history.filter(item_id=item.pk).select_related("history_user")
     for record in criteria.order_by("-history_id")[:limit]:
         if record.history_type == "~":
             verb = "ticked criterion" if record.met else "changed criterion"
         else:
             verb = "added criterion" if record.history_type == "+" else "removed criterion"
-        entries.append(_entry(record, [("", verb, record.text)]))
+        entries.append(history.entry(record, [("", verb, record.text)]))
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     return entries[:limit]
-
-
-def _entry(record, changes) -> dict:
-    return {"when": record.history_date, "who": record.history_user, "changes": changes}
 
 
 def _describe(field: str, old, new, shown: dict) -> tuple[str, str, str]:

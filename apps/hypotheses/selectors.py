@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
 from apps.backlog.models import BacklogItem, Blocker
+from apps.core import history
 from apps.hypotheses.models import (
     Assumption,
     Experiment,
@@ -112,12 +113,9 @@ def hypothesis_history(hypothesis: Hypothesis, *, internal: bool, limit: int = 5
         OutcomeMetric.objects.filter(pk__in={r.metric_id for r in records} - {None}).values_list("pk", "name")
     )
     shown = {"owner_id": people, "metric_id": metrics}
-    entries = []
-    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
-        if older is None or newer.history_type == "+":
-            entries.append({"when": newer.history_date, "who": newer.history_user, "changes": [("", "stated it", "")]})
-            continue
-        changes = []
+
+    def changes(older, newer) -> list[history.Change]:
+        found: list[history.Change] = []
         for field in HISTORY_FIELDS:
             if field == "notes" and not internal:
                 continue
@@ -126,19 +124,19 @@ def hypothesis_history(hypothesis: Hypothesis, *, internal: bool, limit: int = 5
                 continue
             label = field.removesuffix("_id").replace("_", " ")
             if field in shown:
-                changes.append((label, shown[field].get(old, "–"), shown[field].get(new, "–")))
+                found.append((label, shown[field].get(old, "–"), shown[field].get(new, "–")))
             elif field in TEXT_FIELDS:
-                changes.append((label, "", "edited"))
+                found.append((label, "", "edited"))
             elif field == "published_at":
-                changes.append(("", "published it" if new else "unpublished it", ""))
+                found.append(("", "published it" if new else "unpublished it", ""))
             elif field in ("status", "proposed_status"):
                 labels = dict(Hypothesis.Status.choices)
-                changes.append((label, labels.get(old, old or "–"), labels.get(new, new or "–")))
+                found.append((label, labels.get(old, old or "–"), labels.get(new, new or "–")))
             else:
-                changes.append((label, "–" if old in (None, "") else str(old), "–" if new in (None, "") else str(new)))
-        if changes:
-            entries.append({"when": newer.history_date, "who": newer.history_user, "changes": changes})
-    return entries
+                found.append((label, "–" if old in (None, "") else str(old), "–" if new in (None, "") else str(new)))
+        return found
+
+    return history.entries_of(records, limit=limit, created="stated it", changes=changes)
 
 
 # --- the learning log --------------------------------------------------------------------
