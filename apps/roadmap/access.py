@@ -5,7 +5,7 @@ only the items and milestones shared with stakeholders. People outside the
 product get a 404 (apps.products.access.get_product)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import Membership
@@ -14,6 +14,8 @@ from apps.backlog import access as backlog_access
 from apps.backlog.models import MAX_NUMBER, BacklogItem
 from apps.core.http import as_id
 from apps.core.lookups import one_by_id
+from apps.hypotheses import access as hypotheses_access
+from apps.hypotheses.models import Hypothesis
 from apps.products import access as products_access
 from apps.products.models import OutcomeMetric, Product
 from apps.requests import access as requests_access
@@ -143,10 +145,32 @@ def _numbers(value, field: str, prefix: str) -> list[int]:
     return numbers
 
 
+def visible_hypotheses(user, product: Product) -> QuerySet[Hypothesis]:
+    """The hypotheses a roadmap reader may see linked to an item, through the
+    hypotheses app's door: the team's every one, everyone else's the published
+    ones; none where the role (or a token's scope) shows no hypotheses at all."""
+    if not can(user, Action.VIEW_PUBLISHED_HYPOTHESES, product):
+        return Hypothesis.objects.none()
+    return hypotheses_access.visible_hypotheses(user, product).select_related("metric").order_by("number")
+
+
+def with_hypotheses(user, product: Product, items: QuerySet[RoadmapItem]) -> QuerySet[RoadmapItem]:
+    """Items with `linked_hypotheses`: the ones of `visible_hypotheses`, in one more query for any number of items."""
+    return items.prefetch_related(
+        Prefetch("hypotheses", queryset=visible_hypotheses(user, product), to_attr="linked_hypotheses")
+    )
+
+
+def items_linking(user, product: Product, hypothesis: Hypothesis) -> QuerySet[RoadmapItem]:
+    """The roadmap items the viewer may see that link `hypothesis` (a stakeholder: the shared ones)."""
+    return visible_items(user, product).filter(hypotheses=hypothesis)
+
+
 def resolve_links(user, product: Product, **links) -> dict[str, list]:
-    """Epics, backlog items and requests by the numbers people see, found
-    through the doors of their apps (apps.backlog.access, apps.requests.access)
-    within this product; a number that names nothing there is refused with its field."""
+    """Epics, backlog items, requests and hypotheses by the numbers people see,
+    found through the doors of their apps (apps.backlog.access,
+    apps.requests.access, apps.hypotheses.access) within this product; a
+    number that names nothing there is refused with its field."""
     resolved: dict[str, list] = {}
     for field in ("epics", "backlog_items"):
         if links.get(field) is None:
@@ -168,6 +192,14 @@ def resolve_links(user, product: Product, **links) -> dict[str, list]:
         if missing:
             raise ValidationError({"requests": f"No request {', '.join(f'R-{n}' for n in missing)} in this product."})
         resolved["requests"] = [requests[n] for n in numbers]
+    if links.get("hypotheses") is not None:
+        numbers = list(dict.fromkeys(_numbers(links["hypotheses"], "hypotheses", "H-")))
+        bets = {h.number: h for h in visible_hypotheses(user, product).filter(number__in=numbers)}
+        missing = [n for n in numbers if n not in bets]
+        if missing:
+            listed = ", ".join(f"H-{n}" for n in missing)
+            raise ValidationError({"hypotheses": f"No hypothesis {listed} in this product."})
+        resolved["hypotheses"] = [bets[n] for n in numbers]
     return resolved
 
 

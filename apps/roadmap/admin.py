@@ -8,7 +8,7 @@ class RoadmapItemAdmin(admin.ModelAdmin):
     list_display = ["title", "product", "horizon", "status", "target_date", "target_quarter", "shared"]
     list_filter = ["horizon", "status", "shared", "product"]
     search_fields = ["title"]
-    raw_id_fields = ["epics", "backlog_items", "requests", "outcome_metric"]
+    raw_id_fields = ["epics", "backlog_items", "requests", "hypotheses", "outcome_metric"]
     readonly_fields = ["rank", "version", "created_at", "updated_at"]
 
 

@@ -1,6 +1,7 @@
 """REST API of the roadmap, under /api/v1/products/{product_slug}/roadmap/.
 Objects come from apps/roadmap/access.py, every write calls a service, and
-stakeholders get the public shapes of shared items only."""
+stakeholders get the public shapes of shared items only (with the published
+hypotheses among those an item links)."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -77,6 +78,7 @@ class RoadmapItemViewSet(_RoadmapViewSet, mixins.ListModelMixin):
         if getattr(self, "swagger_fake_view", False):
             return RoadmapItem.objects.none()
         items = selectors.roadmap_items(access.visible_items(self.request.user, self.product))
+        items = access.with_hypotheses(self.request.user, self.product, items)
         return items.prefetch_related("epics", "backlog_items", "requests") if self.internal else items
 
     def get_serializer_class(self):
@@ -101,7 +103,7 @@ class RoadmapItemViewSet(_RoadmapViewSet, mixins.ListModelMixin):
         return page
 
     def _changes(self, data: dict) -> dict:
-        links = {name: data.pop(name) for name in ("epics", "backlog_items", "requests") if name in data}
+        links = {name: data.pop(name) for name in ("epics", "backlog_items", "requests", "hypotheses") if name in data}
         data.update(access.resolve_links(self.request.user, self.product, **links))
         if data.get("outcome_metric") is not None:
             data["outcome_metric"] = access.access_metric(self.request.user, self.product, data["outcome_metric"])

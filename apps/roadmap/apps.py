@@ -44,6 +44,16 @@ class RoadmapConfig(AppConfig):
         )
         targets.register(RoadmapItem, audience=access.who_may_discuss)
 
+        # A hypothesis's page lists the roadmap items that bet on it (apps.hypotheses.hypothesis_sections).
+        from apps.hypotheses import hypothesis_sections
+        from apps.roadmap import sections
+
+        hypothesis_sections.register(
+            template="roadmap/_hypothesis_roadmap_items.html",
+            provider=sections.hypothesis_roadmap_items,
+            needs=Action.VIEW_SHARED_ROADMAP,
+        )
+
         # The global search finds roadmap items (apps.home).
         from apps.home import search
         from apps.roadmap import home

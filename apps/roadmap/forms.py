@@ -1,5 +1,5 @@
 """Forms of the roadmap pages. Links are written as the numbers people see
-(epics and items "#12, #15", requests "R-3"), resolved inside the product by
+(epics and items "#12, #15", requests "R-3", hypotheses "H-2"), resolved inside the product by
 apps.roadmap.access, so another product's objects cannot even be named."""
 
 from django import forms
@@ -28,6 +28,9 @@ class RoadmapItemForm(forms.Form):
     epics = forms.CharField(label="Epics", required=False, help_text="Numbers of epics, e.g. #3, #9")
     backlog_items = forms.CharField(label="Backlog items", required=False, help_text="Numbers, e.g. #12, #15")
     requests = forms.CharField(label="Stakeholder requests", required=False, help_text="e.g. R-3, R-7")
+    hypotheses = forms.CharField(
+        label="Hypotheses", required=False, help_text="Hypotheses of this product the item bets on, e.g. H-2, H-5"
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, metrics=(), **kwargs):
@@ -42,6 +45,7 @@ class RoadmapItemForm(forms.Form):
             "epics": ", ".join(f"#{e.number}" for e in item.epics.all()),
             "backlog_items": ", ".join(f"#{i.number}" for i in item.backlog_items.all()),
             "requests": ", ".join(r.reference for r in item.requests.all()),
+            "hypotheses": ", ".join(h.reference for h in item.hypotheses.order_by("number")),
             "version": item.version,
         }
 
@@ -58,7 +62,7 @@ class RoadmapItemForm(forms.Form):
         "public_description",
         "internal_notes",
     )
-    LINK_FIELDS = ("epics", "backlog_items", "requests")
+    LINK_FIELDS = ("epics", "backlog_items", "requests", "hypotheses")
 
 
 class MilestoneForm(forms.Form):

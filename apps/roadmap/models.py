@@ -55,6 +55,8 @@ class RoadmapItem(models.Model):
     )
     backlog_items = models.ManyToManyField("backlog.BacklogItem", blank=True, related_name="roadmap_items")
     requests = models.ManyToManyField("requests.StakeholderRequest", blank=True, related_name="roadmap_items")
+    # The bets this item makes (apps.hypotheses); the hypothesis page lists them back through its sections.
+    hypotheses = models.ManyToManyField("hypotheses.Hypothesis", blank=True, related_name="roadmap_items")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -323,7 +323,8 @@ def item_links(item: RoadmapItem) -> RoadmapItem:
 
 
 def export_rows(items: QuerySet[RoadmapItem], *, internal: bool) -> list[dict]:
-    """One dict per item for the CSV; internal columns only when asked (the caller decides who sees them)."""
+    """One dict per item for the CSV; internal columns only when asked (the caller decides who sees them).
+    Hypotheses are those `items` prefetched as `linked_hypotheses` (none otherwise)."""
     rows = list(
         roadmap_items(items).prefetch_related("epics", "backlog_items", "requests")
         if internal
@@ -343,6 +344,8 @@ def export_rows(items: QuerySet[RoadmapItem], *, internal: bool) -> list[dict]:
             "shared": "yes" if item.shared else "no",
             "description": item.public_description,
             "forecast_85": forecast.p85.isoformat() if forecast and forecast.p85 else "",
+            # Only those the caller let through (access.with_hypotheses): a stakeholder's are published ones.
+            "hypotheses": " ".join(h.reference for h in getattr(item, "linked_hypotheses", [])),
             "url": item.get_absolute_url(),
         }
         if internal:

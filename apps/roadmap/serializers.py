@@ -2,8 +2,10 @@
 notes, links or progress); the team gets the full one. Input and output
 serializers are separate where the shapes differ."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.hypotheses.models import Hypothesis
 from apps.roadmap.models import Forecast, Horizon, Milestone, RoadmapItem
 
 
@@ -35,6 +37,18 @@ class PublicForecastSerializer(ForecastSerializer):
         fields = [name for name in ForecastSerializer.Meta.fields if name != "inputs"]
 
 
+class RoadmapHypothesisSerializer(serializers.ModelSerializer):
+    """A hypothesis a roadmap item bets on, as its reader may see it (a stakeholder: published ones only)."""
+
+    reference = serializers.CharField(read_only=True, help_text='"H-7".')
+    statement = serializers.CharField(read_only=True, help_text="The whole statement in one sentence.")
+
+    class Meta:
+        model = Hypothesis
+        fields = ["number", "reference", "statement", "status"]
+        read_only_fields = fields
+
+
 class PublicRoadmapItemSerializer(serializers.ModelSerializer):
     target = serializers.DateField(
         read_only=True,
@@ -42,6 +56,9 @@ class PublicRoadmapItemSerializer(serializers.ModelSerializer):
         help_text="The target date or the last day of the target quarter; null: none.",
     )
     forecast = serializers.SerializerMethodField()
+    hypotheses = serializers.SerializerMethodField(
+        help_text="Hypotheses the item bets on: the team sees every one, others the published ones."
+    )
 
     class Meta:
         model = RoadmapItem
@@ -57,11 +74,17 @@ class PublicRoadmapItemSerializer(serializers.ModelSerializer):
             "target",
             "public_description",
             "forecast",
+            "hypotheses",
         ]
 
     def get_forecast(self, item) -> dict | None:
         forecast = getattr(item, "forecast", None)
         return PublicForecastSerializer(forecast).data if forecast is not None else None
+
+    @extend_schema_field(RoadmapHypothesisSerializer(many=True))
+    def get_hypotheses(self, item) -> list[dict]:
+        # Prefetched through apps.roadmap.access.with_hypotheses, which filters them for the reader.
+        return list(RoadmapHypothesisSerializer(getattr(item, "linked_hypotheses", []), many=True).data)
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -134,6 +157,11 @@ class RoadmapItemInputSerializer(serializers.Serializer):
     )
     requests = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, help_text='Request references, e.g. "R-7".'
+    )
+    hypotheses = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        help_text='References of hypotheses of this product, e.g. "H-3" (replaces the linked ones).',
     )
     version = serializers.IntegerField(
         required=False, help_text="On edits (required there): the version you saw; a newer one answers 409."

@@ -17,6 +17,7 @@ from apps.backlog import ranking
 from apps.backlog.models import BacklogItem
 from apps.conversation import services as conversation
 from apps.core.versions import refuse_if_stale
+from apps.hypotheses.models import Hypothesis
 from apps.products.models import OutcomeMetric, Product
 from apps.requests.models import StakeholderRequest
 from apps.roadmap import forecasting
@@ -38,7 +39,9 @@ ITEM_FIELDS = frozenset(
         "internal_notes",
     }
 )
-LINK_FIELDS = frozenset({"epics", "backlog_items", "requests"})
+LINK_FIELDS = frozenset({"epics", "backlog_items", "requests", "hypotheses"})
+# Links that are work: changing them moves the forecast (hypotheses do not).
+WORK_LINKS = frozenset({"epics", "backlog_items", "requests"})
 MILESTONE_FIELDS = frozenset({"title", "date", "description", "roadmap_item", "sprint", "shared", "reached_at"})
 # Days outside these years are typing mistakes (0202 for 2026), not plans.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -64,6 +67,7 @@ def item_create(
     epics: Iterable[BacklogItem] = (),
     backlog_items: Iterable[BacklogItem] = (),
     requests: Iterable[StakeholderRequest] = (),
+    hypotheses: Iterable[Hypothesis] = (),
     **fields,
 ) -> RoadmapItem:
     """Add an item at the bottom of its horizon."""
@@ -73,7 +77,7 @@ def item_create(
     _validate_item(item)
     item.rank = ranking.bottom_of(_horizon(product.pk, horizon))
     item.save()
-    _set_links(item, epics=epics, backlog_items=backlog_items, requests=requests)
+    _set_links(item, epics=epics, backlog_items=backlog_items, requests=requests, hypotheses=hypotheses)
     conversation.watchers_add(target=item, user_ids=[actor.pk])
     _forecast_soon(item)
     return item
@@ -94,15 +98,16 @@ def item_update(*, actor: User, item: RoadmapItem, expected_version: int | None,
         setattr(current, field, value.strip() if isinstance(value, str) and field == "title" else value)
     _validate_item(current)
     changed = [field for field in changes if _raw(current, field) != before[field]]
-    links_changed = _set_links(current, **links) if links else False
-    if not changed and not links_changed:
+    work_changed = _set_links(current, **{field: links[field] for field in WORK_LINKS & set(links)})
+    hypotheses_changed = _set_links(current, hypotheses=links["hypotheses"]) if "hypotheses" in links else False
+    if not changed and not work_changed and not hypotheses_changed:
         return current
     if "horizon" in changed:
         current.rank = ranking.bottom_of(_horizon(current.product_id, current.horizon).exclude(pk=current.pk))
         changed.append("rank")
     current.version += 1
     current.save(update_fields=[*changed, "version", "updated_at"])
-    if links_changed or {"target_date", "target_quarter"} & set(changed):
+    if work_changed or {"target_date", "target_quarter"} & set(changed):
         _forecast_soon(current)
     return current
 
@@ -277,7 +282,9 @@ def _validate_item(item: RoadmapItem) -> None:
         metric = OutcomeMetric.objects.filter(pk=item.outcome_metric_id).values_list("product_id", flat=True).first()
         if metric != item.product_id:
             raise ValidationError({"outcome_metric": "Choose an outcome metric of this product."})
-    item.full_clean(exclude=["rank", "product", "created_by", "outcome_metric", "epics", "backlog_items", "requests"])
+    item.full_clean(
+        exclude=["rank", "product", "created_by", "outcome_metric", "epics", "backlog_items", "requests", "hypotheses"]
+    )
 
 
 def _validate_milestone(milestone: Milestone) -> None:
@@ -303,7 +310,7 @@ def _check_year(day: datetime.date | None, field: str) -> None:
         raise ValidationError({field: f"{day:%Y-%m-%d} is not a plausible date; use a year {FIRST_YEAR}–{LAST_YEAR}."})
 
 
-def _set_links(item: RoadmapItem, *, epics=None, backlog_items=None, requests=None) -> bool:
+def _set_links(item: RoadmapItem, *, epics=None, backlog_items=None, requests=None, hypotheses=None) -> bool:
     """Replace the given kinds of links; each linked object must belong to the item's product. True if any changed."""
     changed = False
     if epics is not None:
@@ -327,6 +334,17 @@ def _set_links(item: RoadmapItem, *, epics=None, backlog_items=None, requests=No
         requests = list(requests)
         _check_requests(item.product_id, requests)
         changed |= _replace(item.requests, requests)
+    if hypotheses is not None:
+        hypotheses = list(hypotheses)
+        foreign = [h.reference for h in hypotheses if h.product_id != item.product_id]
+        if foreign:
+            raise ValidationError(
+                {
+                    "hypotheses": f"Hypotheses of another product cannot be linked: {', '.join(foreign)}. "
+                    "Link hypotheses of this item's own product."
+                }
+            )
+        changed |= _replace(item.hypotheses, hypotheses)
     return changed
 
 

@@ -101,9 +101,11 @@ def item_detail(request, product_slug, item_id):
     forecast = access.access_forecast(request.user, product, item)
     work = selectors.work_of([item])[item.pk] if rights["sees_internals"] else []
     milestones = access.visible_milestones(request.user, product).filter(roadmap_item=item).order_by("date")
+    hypotheses = access.visible_hypotheses(request.user, product).filter(roadmap_items=item)
     context = {
         "product": product,
         "item": item,
+        "hypotheses": list(hypotheses),
         "forecast": forecast,
         "histogram_json": json.dumps(forecast.histogram if forecast else []),
         "work": work,
@@ -343,7 +345,19 @@ def request_attach(request, product_slug, number):
 # --- Exports ------------------------------------------------------------------------
 
 
-CSV_COLUMNS = ["id", "title", "horizon", "status", "start", "target", "shared", "description", "forecast_85", "url"]
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "horizon",
+    "status",
+    "start",
+    "target",
+    "shared",
+    "description",
+    "forecast_85",
+    "hypotheses",
+    "url",
+]
 INTERNAL_COLUMNS = ["internal_notes", "epics", "backlog_items", "requests", "progress_percent", "forecast_50"]
 
 
@@ -353,7 +367,8 @@ def export_csv(request, product_slug):
     shared items and their public description only."""
     product = get_product(request.user, product_slug, Action.VIEW_SHARED_ROADMAP)
     internal = access.sees_internals(request.user, product)
-    rows = selectors.export_rows(access.visible_items(request.user, product), internal=internal)
+    items = access.with_hypotheses(request.user, product, access.visible_items(request.user, product))
+    rows = selectors.export_rows(items, internal=internal)
     base = request.build_absolute_uri("/").rstrip("/")
     header = CSV_COLUMNS + (INTERNAL_COLUMNS if internal else [])
     cells = ([safe_cell(row[name]) if name != "url" else base + row[name] for name in header] for row in rows)

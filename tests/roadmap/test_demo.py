@@ -39,3 +39,26 @@ def test_every_demo_roadmap_page_renders(db, client):
             pages += [f"{base}items/{item.pk}/" for item in RoadmapItem.objects.filter(product__slug=slug, shared=True)]
             for page in pages:
                 assert client.get(page).status_code == 200, (username, page)
+
+
+def test_demo_roadmap_items_bet_on_demo_hypotheses(db, client):
+    from django.utils.html import escape
+
+    from apps.hypotheses.models import Hypothesis
+
+    call_command("seed_demo", stdout=StringIO())
+    for slug in ("recommender", "insights"):
+        assert RoadmapItem.hypotheses.through.objects.filter(roadmapitem__product__slug=slug).exists(), slug
+    session = RoadmapItem.objects.get(product__slug="recommender", title="Rankings that follow the session")
+    published = [h for h in session.hypotheses.all() if h.is_published]
+    unpublished = [h for h in session.hypotheses.all() if not h.is_published]
+    assert published and unpublished
+    client.force_login(User.objects.get(username="stella"))
+    page = client.get(f"/p/recommender/roadmap/items/{session.pk}/").content.decode()
+    assert escape(published[0].statement) in page and escape(unpublished[0].statement) not in page
+    hypothesis_page = client.get(f"/p/recommender/hypotheses/{published[0].number}/").content.decode()
+    assert "On the roadmap" in hypothesis_page and session.title in hypothesis_page
+    links = RoadmapItem.hypotheses.through.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert RoadmapItem.hypotheses.through.objects.count() == links
+    assert Hypothesis.objects.filter(roadmap_items__isnull=False).exists()
