@@ -311,5 +311,5 @@ class WipLimitsView(APIView):
     def put(self, request, product_slug):
         product = get_product(request.user, product_slug, PLAN)
         data = _valid(WipLimitsSerializer, request.data)
-        settings = services.wip_limits_set(actor=request.user, product=product, limits=data["wip_limits"])
-        return Response({"wip_limits": settings.wip_limits})
+        services.wip_limits_set(actor=request.user, product=product, limits=data["wip_limits"])
+        return Response({"wip_limits": selectors.wip_limits(product)})

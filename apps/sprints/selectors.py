@@ -506,7 +506,9 @@ class ColumnLoad:
 
 
 def wip_limits(product) -> dict[str, int]:
-    return dict(sprint_settings(product).wip_limits or {})
+    """The limits in board column order (PostgreSQL's jsonb keeps keys in an order of its own)."""
+    stored = sprint_settings(product).wip_limits or {}
+    return {str(column): stored[column] for column in BOARD_COLUMNS if column in stored}
 
 
 def column_loads(lanes: Iterable[Lane], limits: dict[str, int]) -> list[ColumnLoad]:

@@ -319,7 +319,7 @@ def wip_limits_set(*, actor: User, product: Product, limits: dict[str, int | Non
             raise ValidationError({"wip_limits": message})
         clean[column] = limit
     settings, _ = SprintSettings.objects.select_for_update().get_or_create(product=product)
-    settings.wip_limits = {column: clean[column] for column in selectors.BOARD_COLUMNS if column in clean}
+    settings.wip_limits = clean
     settings.save(update_fields=["wip_limits"])
     return settings
 
