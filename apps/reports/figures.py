@@ -111,13 +111,35 @@ def capability_slices(capabilities: Sequence[str], answers: Sequence[Answer], mi
     return slices
 
 
+@dataclass(frozen=True)
+class Headline:
+    """A round's two headline figures, as the list of rounds, the report, its
+    comparison with the next round and the API all give them: both None when
+    the round had too few answers (or has no report yet)."""
+
+    happiness: float | None = None
+    nps: float | None = None
+    too_few: bool = False
+
+
+def headline(overall: dict | None) -> Headline:
+    """The headline of a report's `overall` slice; the one rule for "too few
+    answers" is the slice's own `enough`."""
+    if not overall:
+        return Headline()
+    if not overall.get("enough"):
+        return Headline(too_few=True)
+    return Headline(happiness=_dig(overall, "happiness.mean"), nps=_dig(overall, "nps.score"))
+
+
 def changes(previous: dict | None, current: dict) -> list[dict]:
     """Each figure present in both rounds, with its movement."""
     if not previous:
         return []
+    then, now = headline(previous.get("overall")), headline(current.get("overall"))
     pairs = [
-        ("Happiness (mean of 1–5)", _dig(previous, "overall.happiness.mean"), _dig(current, "overall.happiness.mean")),
-        ("Net promoter score", _dig(previous, "overall.nps.score"), _dig(current, "overall.nps.score")),
+        ("Happiness (mean of 1–5)", then.happiness, now.happiness),
+        ("Net promoter score", then.nps, now.nps),
         ("Response rate (%)", previous.get("response_rate"), current.get("response_rate")),
     ]
     before = {c["name"]: c for c in previous.get("capabilities", [])}

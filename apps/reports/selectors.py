@@ -14,7 +14,7 @@ from django.db.models import (
     Subquery,
     When,
 )
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 
 from apps.backlog.models import BacklogItem
@@ -38,8 +38,9 @@ def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
     minimum so far"), so nobody can time one answer by watching it; the exact
     number never leaves the database.
 
-    The headline figures come out of the report snapshot in SQL, so the list
-    does not load whole snapshots.
+    `report_overall` is the overall slice of the round's report (None before
+    it is built), not the whole snapshot: `figures.headline` reads the headline
+    figures out of it, as the report and its comparison do.
     """
     rounds = SurveyRound.objects.filter(survey__product=product)
     if survey is not None:
@@ -49,8 +50,7 @@ def rounds_of(product, survey: Survey | None = None) -> QuerySet[SurveyRound]:
         .annotate(
             response_count=_response_count(),
             has_report=Exists(HappinessReport.objects.filter(round=OuterRef("pk"))),
-            happiness_mean=_headline("happiness", "mean"),
-            nps_score=_headline("nps", "score"),
+            report_overall=KeyTransform("overall", "report__figures"),
         )
         .order_by("-opened_at", "-pk")
     )
@@ -71,11 +71,6 @@ def _response_count() -> Case:
     # Integer division on both databases: rounded down to a multiple of the minimum.
     coarse = ExpressionWrapper(answered / step * step, output_field=IntegerField())
     return Case(When(status=SurveyRound.Status.OPEN, then=coarse), default=answered, output_field=IntegerField())
-
-
-def _headline(figure: str, key: str) -> KeyTextTransform:
-    """figures.overall.<figure>.<key> of the round's report (null below the minimum)."""
-    return KeyTextTransform(key, KeyTransform(figure, KeyTransform("overall", "report__figures")))
 
 
 def rounds_with_report(product) -> QuerySet[SurveyRound]:

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.backlog.models import MAX_NUMBER, BacklogItem
-from apps.reports import cadence
+from apps.reports import cadence, figures
 from apps.reports.models import Audience, HappinessReport, Survey, SurveyRound
 
 
@@ -119,10 +119,10 @@ class HappinessReportSummarySerializer(serializers.ModelSerializer):
         return report.figures["response_rate"]
 
     def get_happiness_mean(self, report) -> float | None:
-        return report.figures["overall"].get("happiness", {}).get("mean")
+        return figures.headline(report.figures["overall"]).happiness
 
     def get_nps(self, report) -> float | None:
-        return report.figures["overall"].get("nps", {}).get("score")
+        return figures.headline(report.figures["overall"]).nps
 
 
 class HappinessReportSerializer(HappinessReportSummarySerializer):

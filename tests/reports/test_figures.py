@@ -115,12 +115,12 @@ def test_capability_satisfaction_only_with_enough_raters_but_usage_always():
 def test_changes_compare_figures_present_in_both_rounds_with_their_direction():
     previous = {
         "response_rate": 50.0,
-        "overall": {"happiness": {"mean": 3.0}, "nps": {"score": 20.0}},
+        "overall": {"enough": True, "happiness": {"mean": 3.0}, "nps": {"score": 20.0}},
         "capabilities": [{"name": "Docs", "satisfaction": {"mean": 2.5}}, {"name": "API", "enough": False}],
     }
     current = {
         "response_rate": 50.0,
-        "overall": {"happiness": {"mean": 3.43}, "nps": {"score": 14.3}},
+        "overall": {"enough": True, "happiness": {"mean": 3.43}, "nps": {"score": 14.3}},
         "capabilities": [{"name": "Docs", "satisfaction": {"mean": 3.0}}, {"name": "API", "satisfaction": {"mean": 4}}],
     }
     assert [
@@ -132,6 +132,8 @@ def test_changes_compare_figures_present_in_both_rounds_with_their_direction():
         ("Satisfaction with Docs", 2.5, 3.0, 0.5, "up"),
     ]
     assert changes(None, current) == []
+    too_few = previous | {"overall": {"label": "Everyone", "responses": 3, "enough": False}}
+    assert [c["label"] for c in changes(too_few, current)] == ["Response rate (%)", "Satisfaction with Docs"]
 
 
 def test_free_text_is_grouped_into_themes_with_counts_and_quotes():

@@ -1,6 +1,7 @@
 """The happiness pages: who sees what, the PM's settings and plan, the
 report with its charts, downloads and the minimum-responses rule."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -499,3 +500,60 @@ def test_a_stale_plan_posted_without_htmx_shows_the_report_page_with_the_form_op
     )
     assertContains(response, "<details open>", status_code=409)
     assertContains(response, 'id="happiness-mean"', status_code=409)
+
+
+def _row_of_round(page: str, number: int) -> str:
+    row = re.search(rf"<tr>\s*<td><a [^>]*>[^<]*round {number}</a></td>(.*?)</tr>", page, re.S)
+    assert row, f"no row for round {number}"
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.group(1))).strip()
+
+
+def _two_rounds(survey, first, second, capture):
+    with capture(execute=True):
+        round_one = services.round_open(survey=survey)
+    closed_with(round_one, first, capture)
+    with capture(execute=True):
+        round_two = services.round_open(survey=survey)
+    return round_one, closed_with(round_two, second, capture)
+
+
+def test_the_list_and_the_next_report_give_round_one_the_same_figures(
+    browser_client, pm, survey, crowd, django_capture_on_commit_callbacks
+):
+    # Round 1: two promoters, two detractors, two passives: an NPS of exactly 0
+    # (the list showed it as "–" while round 2's report said 0.0).
+    round_one, report_two = _two_rounds(
+        survey,
+        [(3, 10), (3, 9), (3, 0), (3, 6), (3, 8), (3, 7)],
+        [(4, 10), (4, 10), (4, 9), (4, 9), (4, 0), (4, 8), (4, 8), (4, 7)],
+        django_capture_on_commit_callbacks,
+    )
+    client = browser_client.as_user(pm)
+    listed = _row_of_round(client.get(BASE).content.decode(), 1)
+    assert listed.endswith("3 0"), listed  # happiness 3, NPS 0
+    report = client.get(f"{BASE}rounds/{report_two.round_id}/").content.decode()
+    changes = {
+        cells[0]: cells[1:]
+        for cells in (
+            [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr><td>.*?</tr>", report.split('id="changes-heading"')[1].split("</table>")[0])
+        )
+    }
+    # 4 promoters, 1 detractor of 8: 37.5, up 37.5 from round 1's 0.
+    assert changes["Net promoter score"][:2] == ["0", "37.5"]
+    assert changes["Net promoter score"][2].startswith("▲ 37.5 ")
+    assert changes["Happiness (mean of 1–5)"][:2] == ["3", "4"]
+    assert _row_of_round(client.get(BASE).content.decode(), 2).endswith("4 37.5")
+
+
+def test_a_round_with_too_few_answers_says_so_in_the_list_and_is_not_compared(
+    browser_client, pm, survey, crowd, django_capture_on_commit_callbacks
+):
+    round_one, report_two = _two_rounds(
+        survey, [(1, 0), (1, 0), (5, 10)], [(4, 10)] * 5, django_capture_on_commit_callbacks
+    )
+    client = browser_client.as_user(pm)
+    assert _row_of_round(client.get(BASE).content.decode(), 1).endswith("too few answers to show")
+    report = client.get(f"{BASE}rounds/{report_two.round_id}/")
+    assertContains(report, "Change since round 1")
+    assertNotContains(report, "<td>Net promoter score</td>", html=True)
