@@ -17,7 +17,7 @@ def test_pm_builds_orders_filters_and_grooms_the_backlog(sign_in, pm, product):
     LabelFactory(product=product, name="ml", color="#3657c9")
     page = sign_in(pm)
     page.goto(f"/p/{product.slug}/")
-    page.get_by_role("link", name="Backlog").click()
+    page.get_by_role("link", name="Backlog", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Backlog")
 
     for title in ["Baseline model", "Feature store", "Drift alerts"]:

@@ -496,6 +496,21 @@ def test_velocity_card_shows_committed_and_completed_points_of_closed_sprints(
     assertContains(response, "<tr><th scope='row'>Sprint 1</th><td>8.0</td><td>3.0</td><td>38%</td></tr>", html=True)
 
 
+def test_a_new_products_overview_and_sprints_page_show_first_steps_by_role_not_an_empty_chart(
+    browser_client, scrum_master, member, product
+):
+    create = f"/p/{product.slug}/sprints/new/"
+    for url in (f"/p/{product.slug}/sprints/velocity-card/", BASE):
+        lead, colleague = browser_client.as_user(scrum_master).get(url), browser_client.as_user(member).get(url)
+        for response in (lead, colleague):
+            assertContains(response, "No sprint has closed yet")
+            assertContains(response, f'<a href="/p/{product.slug}/backlog/">Add backlog items</a>', html=True)
+            assertNotContains(response, 'data-chart="velocity"')
+        assertContains(lead, f'href="{create}"')
+        assertNotContains(colleague, f'href="{create}"')
+        assertContains(colleague, "your product manager or scrum master does this")
+
+
 def test_velocity_card_is_refused_to_stakeholders_and_hidden_from_outsiders(
     browser_client, stakeholder, outsider, product
 ):
