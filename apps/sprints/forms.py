@@ -49,9 +49,13 @@ class PlanItemForm(forms.Form):
 
 
 class CapacityForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=User.objects.none())
-    points = forms.DecimalField(min_value=0, max_digits=8, decimal_places=1)
-    days_off = forms.IntegerField(min_value=0, initial=0)
+    """One team member's row of the planning page: blank points leave them out of the sum."""
+
+    person = forms.ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput)
+    points = forms.DecimalField(
+        min_value=0, max_digits=8, decimal_places=1, required=False, widget=forms.NumberInput(attrs={"step": "0.5"})
+    )
+    days_off = forms.IntegerField(min_value=0, initial=0, required=False)
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +67,7 @@ class BaseCapacityFormSet(forms.BaseFormSet):
         return {"people": self.form_kwargs["people"]}
 
 
-CapacityFormSet = forms.formset_factory(CapacityForm, formset=BaseCapacityFormSet, extra=2)
+CapacityFormSet = forms.formset_factory(CapacityForm, formset=BaseCapacityFormSet, extra=0)
 
 
 class CloseForm(VersionForm):

@@ -170,13 +170,32 @@ def sprint_detail(request, product_slug, sprint_id):
 def _planning_context(product, sprint, *, form=None) -> dict:
     entries = selectors.sprint_entries(sprint, outcomes=[SprintItem.Outcome.OPEN])
     stages = list(selectors.stages_of(sprint)) if sprint.is_staged else []
+    working_days = selectors.working_days(sprint.start_date, sprint.end_date)
+    people = list(selectors.team_people(product))
+    recorded = {c.person_id: c for c in selectors.capacities(sprint)}
     capacity_formset = forms.CapacityFormSet(
         prefix="capacity",
         initial=[
-            {"person": c.person_id, "points": c.points, "days_off": c.days_off} for c in selectors.capacities(sprint)
+            {"person": p.pk, "points": recorded[p.pk].points, "days_off": recorded[p.pk].days_off}
+            if p.pk in recorded
+            else {"person": p.pk, "days_off": 0}
+            for p in people
         ],
         form_kwargs={"people": selectors.team_people(product)},
     )
+    # Each team member's row, with what they add to the team capacity (None: not counted).
+    capacity_rows = []
+    for person, person_form in zip(people, capacity_formset.forms, strict=True):
+        row = recorded.get(person.pk)
+        capacity_rows.append(
+            {
+                "person": person,
+                "form": person_form,
+                "recorded": row,
+                "days_in": working_days - (row.days_off if row else 0),
+                "counts": selectors.effective_capacity(row.points, row.days_off, working_days) if row else None,
+            }
+        )
     return {
         "product": product,
         "sprint": sprint,
@@ -187,7 +206,9 @@ def _planning_context(product, sprint, *, form=None) -> dict:
         "open_stages": [stage for stage in stages if not stage.is_closed],
         "capacity": selectors.capacity_of(sprint, entries),
         "capacity_formset": capacity_formset,
-        "working_days": selectors.working_days(sprint.start_date, sprint.end_date),
+        "capacity_rows": capacity_rows,
+        "per_person": bool(recorded),
+        "working_days": working_days,
         "not_ready": selectors.not_ready_count(entries),
         "error": error_text(form) if form is not None else "",
     }
@@ -273,10 +294,11 @@ def plan_capacity(request, product_slug, sprint_id):
     if not formset.is_valid():
         form.add_error(None, "Check the capacities: " + _formset_errors(formset))
     elif form.is_valid():
+        # A row left blank is a person not counted in this sprint.
         rows = [
-            (row.cleaned_data["person"], row.cleaned_data["points"], row.cleaned_data["days_off"])
+            (row.cleaned_data["person"], row.cleaned_data["points"], row.cleaned_data["days_off"] or 0)
             for row in formset.forms
-            if row.cleaned_data.get("person")
+            if row.cleaned_data.get("person") and row.cleaned_data.get("points") is not None
         ]
         with errors_on(form):
             sprint = services.sprint_set_capacity(

@@ -10,7 +10,7 @@ from apps.hypotheses.models import Assumption
 from apps.hypotheses.services import assumption_record
 from apps.sprints import services
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage
-from tests.factories import BacklogItemFactory, SprintFactory, SprintItemFactory
+from tests.factories import BacklogItemFactory, MembershipFactory, SprintFactory, SprintItemFactory
 from tests.sprints.conftest import day, finish, on, reload
 from tests.utils import queries_of
 
@@ -174,6 +174,62 @@ def test_per_person_capacity_form_sets_the_team_capacity(browser_client, scrum_m
     )
     assert response.status_code == 200, response.content.decode()[:500]
     assert reload(sprint).capacity_points == Decimal("6.4")  # 8 * 4/5 working days
+
+
+def test_planning_explains_a_hand_set_capacity_and_offers_a_row_per_team_member(
+    browser_client, scrum_master, pm, member, stakeholder, sprint
+):
+    page = browser_client.as_user(scrum_master).get(f"{BASE}{sprint.pk}/plan/")
+    assertContains(page, "The capacity of 10 points was set by hand for the whole sprint")
+    assertContains(page, f'<a href="{BASE}{sprint.pk}/edit/">Edit sprint</a>', html=True)
+    for person in (pm, scrum_master, member):
+        assertContains(page, f"Points of {person} in a full sprint")
+    assertNotContains(page, f"Points of {stakeholder} in a full sprint")  # stakeholders have no capacity
+    assert page.content.decode().count("not counted (blank: 0 points)") == 3
+    assertContains(page, "Leave a person's points blank to leave them out of this sprint")
+
+
+def test_planning_shows_how_each_person_adds_to_the_capacity_and_blank_rows_count_nothing(
+    browser_client, scrum_master, pm, member, sprint
+):
+    client = browser_client.as_user(scrum_master)
+    people = [pm, scrum_master, member]  # the rows, by username
+    people.sort(key=lambda person: person.username)
+    rows = dict.fromkeys(people, ("", "0")) | {member: ("8", "1"), pm: ("5", "0")}
+    data = {"capacity-TOTAL_FORMS": str(len(people)), "capacity-INITIAL_FORMS": str(len(people))}
+    for index, person in enumerate(people):
+        points, days_off = rows[person]
+        data |= {
+            f"capacity-{index}-person": person.pk,
+            f"capacity-{index}-points": points,
+            f"capacity-{index}-days_off": days_off,
+        }
+    response = client.post(
+        f"{BASE}{sprint.pk}/plan/capacity/", data | {"version": sprint.version}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200, response.content.decode()[:500]
+    assert reload(sprint).capacity_points == Decimal("11.4")  # 8 × 4/5 + 5 × 5/5; the blank row adds nothing
+    page = client.get(f"{BASE}{sprint.pk}/plan/")
+    assertContains(page, "The capacity is the sum of what each person below adds")
+    assertContains(page, "6.4 <small class='muted'>= 8 × 4 ÷ 5 days</small>", html=True)
+    assertContains(page, "5 <small class='muted'>= 5 × 5 ÷ 5 days</small>", html=True)
+    assert page.content.decode().count("not counted (blank: 0 points)") == 1
+    assertContains(page, "<strong>11.4</strong> capacity", html=False)
+
+
+def test_planning_queries_do_not_grow_with_the_team(
+    browser_client, scrum_master, member, product, sprint, django_assert_num_queries
+):
+    client = browser_client.as_user(scrum_master)
+    url = f"{BASE}{sprint.pk}/plan/"
+    services.sprint_set_capacity(actor=scrum_master, sprint=sprint, capacities=[(member, Decimal(8), 0)])
+    with_few = queries_of(lambda: client.get(url))
+    more = [MembershipFactory(product=product, role="member").user for _ in range(6)]
+    services.sprint_set_capacity(
+        actor=scrum_master, sprint=reload(sprint), capacities=[(person, Decimal(3), 1) for person in [member, *more]]
+    )
+    with django_assert_num_queries(with_few):
+        assert client.get(url).status_code == 200
 
 
 def test_starting_from_the_page_and_a_second_start_is_refused(browser_client, scrum_master, sprint):
