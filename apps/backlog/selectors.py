@@ -327,8 +327,18 @@ def epic_choices(product, text: str, limit: int = EPIC_CHOICES) -> list[tuple[in
     """(number, title) of the first epics whose title contains `text` (or whose
     number it is), for the epic filter's search-as-you-type picker: a page
     never lists every epic of a product that may have thousands."""
+    return _matching(epics(product), text, limit)
+
+
+def item_choices(product, text: str, limit: int = EPIC_CHOICES) -> list[tuple[int, str]]:
+    """(number, title) of the first items of any kind, in backlog order, whose
+    title contains `text` or whose number it is: the search-as-you-type picker
+    of a form that names one item (a request accepted onto an existing item)."""
+    return _matching(BacklogItem.objects.filter(product=product).order_by("rank"), text, limit)
+
+
+def _matching(found: QuerySet[BacklogItem], text: str, limit: int) -> list[tuple[int, str]]:
     text = text.strip().lstrip("#")
-    found = epics(product)
     if text.isdecimal() and int(text) > MAX_NUMBER:
         found = found.none()
     elif text.isdecimal():

@@ -14,6 +14,7 @@ urlpatterns = [
     path("grooming/", views.grooming, name="grooming"),
     path("grooming/<int:number>/", views.groom, name="groom"),
     path("items/", views.quick_add, name="quick-add"),
+    path("items/choices/", views.item_choices, name="item-choices"),
     path("items/<int:number>/", views.item_detail, name="item"),
     path("items/<int:number>/edit/", views.item_edit, name="item-edit"),
     path("items/<int:number>/work/", views.item_work, name="item-work"),

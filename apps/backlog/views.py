@@ -114,6 +114,16 @@ def epic_choices(request, product_slug):
 
 
 @login_required
+def item_choices(request, product_slug):
+    """Suggestions of an item picker while typing (<option>s of its datalist).
+    The text is `q`, or the parameter that `field` names: htmx sends a picker's
+    value under the input's own name (`?field=backlog_item&backlog_item=churn`)."""
+    product = get_product(request.user, product_slug, Action.VIEW_BACKLOG)
+    text = request.GET.get(request.GET.get("field", "q")[:50], "")
+    return HttpResponse(epic_options(selectors.item_choices(product, text[:200])))
+
+
+@login_required
 @require_POST
 def quick_add(request, product_slug):
     product = get_product(request.user, product_slug, Action.ADD_BACKLOG_ITEM)

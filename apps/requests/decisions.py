@@ -100,7 +100,7 @@ def panels(stakeholder_request: StakeholderRequest, bound: dict) -> list[dict]:
     if not stakeholder_request.is_open:
         return []
     names = [name for name in TRIAGE_DECISIONS if name != "snooze" or stakeholder_request.status == "new"]
-    return [
+    panels = [
         {
             "name": name,
             "decision": TRIAGE_DECISIONS[name],
@@ -108,3 +108,7 @@ def panels(stakeholder_request: StakeholderRequest, bound: dict) -> list[dict]:
         }
         for name in names
     ]
+    for panel in panels:
+        if isinstance(panel["form"], forms.AcceptForm):
+            panel["form"].pick_from(stakeholder_request.product)
+    return panels

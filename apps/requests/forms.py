@@ -1,7 +1,12 @@
 """Forms validate input for the pages; the services make the changes."""
 
-from django import forms
+import re
 
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+
+from apps.backlog.models import MAX_NUMBER
 from apps.core.forms import MultipleFileField
 from apps.requests import attachments
 from apps.requests.models import SUBMITTED_FIELDS, StakeholderRequest, TriageSettings
@@ -58,14 +63,56 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class ItemPicker(forms.TextInput):
+    """Search as you type among the product's backlog items (the backlog's
+    item-choices endpoint fills the datalist); the value sent is the number."""
+
+    input_type = "search"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "placeholder": "Type a title or #number"} | (attrs or {}))
+
+    def pick_from(self, choices_url: str, list_id: str) -> None:
+        self.attrs |= {
+            "list": list_id,
+            "hx-get": choices_url,
+            "hx-trigger": "input changed delay:200ms, focus once",
+            "hx-target": f"#{list_id}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        if "list" not in self.attrs:
+            return field
+        return format_html('{}<datalist id="{}"></datalist>', field, self.attrs["list"])
+
+
 class AcceptForm(DecisionForm):
-    backlog_item = forms.IntegerField(
+    backlog_item = forms.CharField(
         required=False,
-        min_value=1,
-        label="Link existing backlog item #",
-        help_text="Leave empty to create a new backlog item from the request.",
+        max_length=210,
+        label="Link an existing backlog item",
+        help_text="Type to search the backlog; leave empty to create a new backlog item from the request.",
+        widget=ItemPicker(),
     )
     note = forms.CharField(required=False, label="Note to the requester", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def pick_from(self, product) -> None:
+        self.fields["backlog_item"].widget.pick_from(
+            reverse("backlog:item-choices", args=[product.slug]) + "?field=backlog_item", "backlog-item-choices"
+        )
+
+    def clean_backlog_item(self) -> int | None:
+        """The item's number: "12", "#12" or "#12 Its title" (a picked suggestion)."""
+        text = self.cleaned_data["backlog_item"].strip()
+        if not text:
+            return None
+        number = re.match(r"#?(\d+)\b", text)
+        if number is None or not 0 < int(number.group(1)) <= MAX_NUMBER:
+            raise forms.ValidationError("Pick an item from the suggestions, or give its number, e.g. #12.")
+        return int(number.group(1))
 
 
 class DeclineForm(DecisionForm):

@@ -82,3 +82,28 @@ def test_this_is_my_problem_too_from_a_suggestion(sign_in, stakeholder, product)
     expect(suggestions.get_by_role("button", name=re.compile(r"this is my problem too \(1\)"))).to_be_visible()
     assert similar.votes.filter(user=stakeholder).exists()
     assert similar.watchers.filter(user=stakeholder).exists()
+
+
+def test_the_pm_finds_the_item_to_link_by_typing_part_of_its_title(
+    sign_in, pm, stakeholder, product, assert_accessible
+):
+    from apps.backlog import services as backlog
+
+    churn = backlog.item_create(actor=pm, product=product, title="Churn model for holiday weeks")
+    backlog.item_create(actor=pm, product=product, title="Feature store")
+    wish = StakeholderRequestFactory(product=product, requester=stakeholder, title="Holiday weeks are off")
+    page = sign_in(pm)
+    page.goto(wish.get_absolute_url())
+    page.get_by_text("Accept into the backlog").click()
+    picker = page.get_by_role("combobox", name="Link an existing backlog item")
+    picker.press_sequentially("holi")
+    suggestion = page.locator(f'#backlog-item-choices option[value="{churn.number}"]')
+    expect(suggestion).to_have_count(1)
+    expect(page.locator("#backlog-item-choices")).not_to_contain_text("Feature store")
+    assert_accessible(page)
+    picker.fill(suggestion.get_attribute("value"))
+    page.get_by_role("button", name="Accept", exact=True).click()
+    expect(page.get_by_test_id("request-status")).to_have_text("Accepted")
+    expect(page.get_by_role("link", name=re.compile("Churn model for holiday weeks"))).to_be_visible()
+    wish.refresh_from_db()
+    assert wish.backlog_item == churn

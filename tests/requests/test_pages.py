@@ -212,6 +212,55 @@ def test_the_pm_accepts_from_the_request_page_and_the_requester_is_emailed(
     assert [email.to for email in mail.outbox] == [["stakeholder@example.com"]]
 
 
+def test_the_pm_links_an_existing_item_through_a_search_picker_not_a_bare_number(
+    browser_client, pm, product, new_request, django_capture_on_commit_callbacks
+):
+    churn = backlog.item_create(actor=pm, product=product, title="Churn model for holiday weeks")
+    backlog.item_create(actor=pm, product=product, title="Feature store")
+    client = browser_client.as_user(pm)
+    page = client.get(url(product, f"{new_request.number}/"))
+    choices_url = f"/p/{product.slug}/backlog/items/choices/"
+    assertContains(page, '<label for="id_backlog_item">Link an existing backlog item</label>', html=True)
+    assertContains(page, f'hx-get="{choices_url}?field=backlog_item"')
+    assertContains(page, 'list="backlog-item-choices"')
+    assertContains(page, '<datalist id="backlog-item-choices"></datalist>', html=True)
+    assertNotContains(page, 'type="number" name="backlog_item"')
+    # Search as you type: by words of the title or by number.
+    found = client.get(choices_url, {"field": "backlog_item", "backlog_item": "holiday"})
+    option = f'<option value="{churn.number}">#{churn.number} Churn model for holiday weeks</option>'
+    assertContains(found, option, html=True)
+    assertNotContains(found, "Feature store")
+    assertContains(client.get(choices_url, {"q": f"#{churn.number}"}), "Churn model")
+    # A picked suggestion, "#12 Its title" or a bare number all name the item.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(product, f"{new_request.number}/triage/accept/"),
+            {"backlog_item": f"#{churn.number} Churn model for holiday weeks", "version": new_request.version},
+        )
+    assert response.status_code == 302
+    new_request.refresh_from_db()
+    assert new_request.backlog_item == churn
+
+
+def test_an_item_picker_entry_that_names_no_item_is_refused_on_the_form(browser_client, pm, product, new_request):
+    client = browser_client.as_user(pm)
+    accept = url(product, f"{new_request.number}/triage/accept/")
+    response = client.post(accept, {"backlog_item": "churn", "version": new_request.version})
+    assertContains(response, "Pick an item from the suggestions", status_code=400)
+    response = client.post(accept, {"backlog_item": "#4242", "version": new_request.version})
+    assertContains(response, "There is no item #4242", status_code=400)
+    new_request.refresh_from_db()
+    assert new_request.backlog_item is None
+
+
+def test_the_item_picker_answers_the_team_only(browser_client, member, stakeholder, outsider, product):
+    backlog.item_create(actor=member, product=product, title="Churn model")
+    choices_url = f"/p/{product.slug}/backlog/items/choices/?q=churn"
+    assertContains(browser_client.as_user(member).get(choices_url), "Churn model")
+    assert browser_client.as_user(stakeholder).get(choices_url).status_code == 403
+    assert browser_client.as_user(outsider).get(choices_url).status_code == 404
+
+
 def test_declining_without_a_reason_shows_the_form_again(browser_client, pm, product, new_request):
     response = browser_client.as_user(pm).post(
         url(product, f"{new_request.number}/triage/decline/"), {"reason": "", "version": new_request.version}
