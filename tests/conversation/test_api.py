@@ -59,7 +59,7 @@ def test_watch_and_mentionable(api, member, pm, stakeholder, item):
     assert client.get(url(item, "watch/")).json() == {"watching": False}
     assert client.put(url(item, "watch/"), {"watching": True}, format="json").json() == {"watching": True}
     assert client.put(url(item, "watch/"), {}, format="json").status_code == 400
-    assert [p["username"] for p in client.get(url(item, "mentionable/?q=p")).json()] == ["pm"]
+    assert [p["username"] for p in client.get(url(item, "mentionable/?q=pm")).json()] == ["pm"]
 
 
 def test_unknown_subjects_and_items_are_404(api, pm, item):
