@@ -120,7 +120,7 @@ class RetroViewSet(
             format_key=values["format_key"],
             votes_per_person=values.get("votes_per_person"),
             several_votes_per_theme=values.get("several_votes_per_theme"),
-            facilitator=_team_member(self.product, values.get("facilitator")) or request.user,
+            facilitator=_team_member(self.product, values.get("facilitator"), field="facilitator") or request.user,
             health_check=values["health_check"],
         )
         return Response(RetroSerializer(retro).data, status=status.HTTP_201_CREATED)

@@ -64,6 +64,13 @@ def test_a_lead_opens_a_retro_and_a_member_cannot(api, member, scrum_master, spr
     assert [c["title"] for c in columns] == ["Wind", "Anchors", "Rocks", "Island"]
 
 
+def test_a_facilitator_from_outside_the_team_is_a_facilitator_error(api, scrum_master, stakeholder, sprint):
+    body = {"sprint": sprint.pk, "facilitator": stakeholder.pk}
+    response = api.as_user(scrum_master).post(base(None, "retros/"), body, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["facilitator"]
+    assert not Retrospective.objects.exists()
+
+
 def test_a_sprint_of_another_product_is_a_field_error(api, scrum_master, other_product, make_sprint):
     foreign = make_sprint(other_product, "Theirs")
     response = api.as_user(scrum_master).post(base(None, "retros/"), {"sprint": foreign.pk}, format="json")
