@@ -479,20 +479,26 @@ def attachments_add(*, actor: User, item: BacklogItem, files) -> list[ItemAttach
         raise ValidationError({"attachments": f"An item can have at most {conf.ATTACHMENTS_PER_ITEM} attachments."})
     accepted = [(upload, *uploads.accepted_type(upload, max_bytes=conf.ATTACHMENT_MAX_BYTES)) for upload in files]
     stored = []
-    for upload, extension, file_type in accepted:
-        attachment = ItemAttachment(
-            item=locked,
-            token=uuid.uuid4(),
-            original_name=upload.name[-200:],
-            extension=extension,
-            content_type=file_type.content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
-        stored.append(attachment)
+    with uploads.files_removed_on_failure() as written:
+        for upload, extension, file_type in accepted:
+            stored.append(_store_upload(locked, upload, extension, file_type, actor, written))
     return stored
+
+
+def _store_upload(item: BacklogItem, upload, extension: str, file_type, actor: User, written: list[str]):
+    attachment = ItemAttachment(
+        item=item,
+        token=uuid.uuid4(),
+        original_name=upload.name[-200:],
+        extension=extension,
+        content_type=file_type.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    written.append(attachment.file.name)
+    attachment.save()
+    return attachment
 
 
 @transaction.atomic

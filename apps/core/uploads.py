@@ -6,10 +6,13 @@ asked the app's access functions first (`download`)."""
 
 import codecs
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 
@@ -101,3 +104,18 @@ def _is_workbook(upload) -> bool:
     finally:
         upload.seek(0)
     return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[list[str]]:
+    """Files are written to storage before the transaction commits: if the
+    change fails after that (a later file or row refused, a database error),
+    the rows roll back and the names the caller appended to the yielded list
+    are deleted, so no upload of a failed change stays on disk."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise

@@ -4,12 +4,9 @@ the caller's access check (apps.requests.access) and enforce the business
 rules: workflow, versions, limits, and who is told or moved by a change."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
@@ -17,6 +14,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.backlog import services as backlog
 from apps.backlog.models import BacklogItem
+from apps.core.uploads import files_removed_on_failure
 from apps.core.versions import refuse_if_stale
 from apps.notifications import services as notifications
 from apps.notifications.kinds import Email, Kind
@@ -99,7 +97,7 @@ def request_submit(
     _lock_product(product)
     stakeholder_request.number = _next_number(product)
     stakeholder_request.save()
-    with _files_removed_on_failure() as written:
+    with files_removed_on_failure() as written:
         _store_uploads(stakeholder_request, accepted, actor, written)
     return stakeholder_request
 
@@ -111,7 +109,7 @@ def attachments_add(*, actor: User, stakeholder_request: StakeholderRequest, fil
         raise ValidationError({"attachments": "Choose at least one file."})
     stakeholder_request = StakeholderRequest.objects.select_for_update().get(pk=stakeholder_request.pk)
     accepted = _accepted_uploads(files, already=stakeholder_request.attachments.count())
-    with _files_removed_on_failure() as written:
+    with files_removed_on_failure() as written:
         return _store_uploads(stakeholder_request, accepted, actor, written)
 
 
@@ -136,21 +134,6 @@ def _accepted_uploads(files, *, already: int):
             {"attachments": f"A request can have at most {conf.ATTACHMENTS_PER_REQUEST} attachments."}
         )
     return [(upload, *uploads.accepted_type(upload)) for upload in files]
-
-
-@contextmanager
-def _files_removed_on_failure() -> Iterator[list[str]]:
-    """Files are written to storage before the transaction commits: if the
-    submission fails after that (a later file or row refused, a database
-    error), the rows roll back and the files written so far are deleted, so
-    no upload of a failed submission stays on disk."""
-    written: list[str] = []
-    try:
-        yield written
-    except BaseException:
-        for name in written:
-            default_storage.delete(name)
-        raise
 
 
 def _store_uploads(

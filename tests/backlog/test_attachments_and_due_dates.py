@@ -160,3 +160,21 @@ def test_the_due_date_is_set_in_the_edit_form_and_the_api(browser_client, api, p
     assert changed.json()["is_overdue"] is False
     assert client.patch(url, {"version": 2, "due_date": "soon"}, format="json").status_code == 400
     assertNotContains(browser_client.as_user(pm).get("/p/recommender/backlog/"), "flag overdue")
+
+
+def test_a_failure_after_some_files_were_written_leaves_none_on_disk(monkeypatch, member, make_item, media_root):
+    item = make_item()
+    real_save = ItemAttachment.save
+    saved = []
+
+    def second_save_fails(attachment, *args, **kwargs):
+        if saved:
+            raise RuntimeError("the database went away")
+        saved.append(attachment)
+        return real_save(attachment, *args, **kwargs)
+
+    monkeypatch.setattr(ItemAttachment, "save", second_save_fails)
+    with pytest.raises(RuntimeError):
+        services.attachments_add(actor=member, item=item, files=[upload("one.png"), upload("two.png")])
+    assert not ItemAttachment.objects.exists()
+    assert not any(path.is_file() for path in media_root.rglob("*")), "no file is left on disk"
