@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from apps.accounts import events
+
 
 class User(AbstractUser):
     """A person who signs in. What they may do depends on their memberships."""
@@ -15,12 +17,15 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # set_password() leaves the new password in _password until saved. Every way
         # of changing one (the change and reset forms, the admin, `changepassword`)
-        # ends here, so all of the person's API tokens stop working with the old
-        # password. Rehashing on sign-in does not count: Django clears _password then.
+        # ends here, so all of the person's API tokens (and, through
+        # apps.accounts.events, other apps' secrets such as calendar feed
+        # addresses) stop working with the old password. Rehashing on sign-in
+        # does not count: Django clears _password then.
         password_changed = self._password is not None
         super().save(*args, **kwargs)
         if password_changed:
             ApiToken.objects.filter(user=self).delete()
+            events.password_changed(user=self)
 
 
 class Role(models.TextChoices):

@@ -109,20 +109,28 @@ def access_epic(user, product: Product, number, action: Action = Action.VIEW_ROA
     return epic
 
 
-def access_feed(token: str) -> tuple[Product, FeedToken, bool]:
-    """The product of a live feed token whose owner may still see the roadmap,
-    and whether the owner sees internals; 404 for anything else (a revoked
-    token, a person who left the product, a made-up token)."""
-    feed = (
-        FeedToken.objects.filter(token=str(token)[:64], revoked_at__isnull=True)
-        .select_related("product", "user")
-        .first()
-    )
+def access_feed(secret: str) -> tuple[Product, FeedToken, bool]:
+    """The product of the live feed token with this secret (found by its
+    digest), whose owner may still see the roadmap, and whether the owner sees
+    internals; 404 for anything else (a revoked token, a person who left the
+    product or changed their password, a made-up secret)."""
+    secret = str(secret)
+    feed = None
+    if 0 < len(secret) <= MAX_FEED_SECRET:
+        feed = (
+            FeedToken.objects.filter(digest=FeedToken.digest_of(secret), revoked_at__isnull=True)
+            .select_related("product", "user")
+            .first()
+        )
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar.")
     if not can(feed.user, Action.VIEW_SHARED_ROADMAP, feed.product):
         raise Http404("No such calendar.")
     return feed.product, feed, sees_internals(feed.user, feed.product)
+
+
+# Secrets are 43 characters (secrets.token_urlsafe(32)); anything much longer is not one.
+MAX_FEED_SECRET = 100
 
 
 def live_feed_token(user, product: Product) -> FeedToken | None:

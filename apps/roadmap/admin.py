@@ -29,4 +29,5 @@ class ForecastAdmin(admin.ModelAdmin):
 @admin.register(FeedToken)
 class FeedTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "product", "created_at", "revoked_at"]
-    readonly_fields = ["token", "created_at"]
+    # Only a digest is stored: the admin can revoke an address, never read one.
+    readonly_fields = ["digest", "created_at"]

@@ -5,6 +5,7 @@ class RoadmapConfig(AppConfig):
     name = "apps.roadmap"
 
     def ready(self):
+        from apps.accounts import events as account_events
         from apps.backlog import events as backlog_events
         from apps.requests import delivery
         from apps.roadmap import listeners, promises, tasks  # noqa: F401 -- tasks registered for queueing by name
@@ -18,6 +19,9 @@ class RoadmapConfig(AppConfig):
         sprint_events.on_sprint_close(listeners.on_sprint_close)
         backlog_events.on_status_change(listeners.on_backlog_status_change)
         backlog_events.on_item_change(listeners.on_backlog_item_change)
+
+        # A changed password revokes the person's calendar feed addresses, as it does their API tokens.
+        account_events.on_password_change(listeners.on_password_change)
 
         # The team discusses roadmap items (apps.conversation) and hears of moved forecasts (apps.notifications).
         from django.urls import reverse

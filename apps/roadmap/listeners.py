@@ -1,10 +1,12 @@
 """What the roadmap does when other apps change things (registered in
-RoadmapConfig.ready): forecasts follow the history and the linked scope.
+RoadmapConfig.ready): forecasts follow the history and the linked scope, and
+a person's calendar addresses stop working when their password changes.
 These run inside the other app's transaction and only queue work after commit."""
 
 from django.db.models import Q
 
 from apps.backlog.models import BacklogItem
+from apps.roadmap import services
 from apps.roadmap.forecasting import recompute_after_commit
 from apps.roadmap.models import RoadmapItem
 
@@ -21,6 +23,11 @@ SCOPE_FIELDS = frozenset(
         "estimate_pessimistic",
     }
 )
+
+
+def on_password_change(*, user) -> None:
+    """A changed password ends every secret the person had (as their API tokens), calendar addresses too."""
+    services.feed_tokens_revoke_all_of(user=user)
 
 
 def on_sprint_close(*, sprint, actor) -> None:

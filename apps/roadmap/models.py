@@ -3,6 +3,7 @@ the forecasts of when the linked work will be done, and the personal tokens
 of the iCalendar feed."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -208,13 +209,16 @@ class Forecast(models.Model):
 
 
 class FeedToken(models.Model):
-    """A person's secret address of a product's roadmap calendar. What the
-    feed shows follows the owner's role at each fetch; a revoked token (or one
-    whose owner left the product) shows nothing."""
+    """A person's secret address of a product's roadmap calendar. Only the
+    SHA-256 digest of the secret in the address is stored (as for API tokens,
+    apps.accounts.models.ApiToken): the address is shown once, when it is
+    made, and looked up by digest. What the feed shows follows the owner's
+    role at each fetch; a revoked token (by its owner, the PM, or a change of
+    the owner's password) or one whose owner left the product shows nothing."""
 
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="roadmap_feed_tokens")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roadmap_feed_tokens")
-    token = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -229,3 +233,7 @@ class FeedToken(models.Model):
 
     def __str__(self):
         return f"Roadmap feed of user {self.user_id} for product {self.product_id}"
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()

@@ -242,10 +242,12 @@ def milestone_delete(*, actor: User, milestone: Milestone, expected_version: int
 
 
 @transaction.atomic
-def feed_token_issue(*, actor: User, product: Product) -> FeedToken:
-    """A new secret calendar address for the actor; the old one stops working."""
+def feed_token_issue(*, actor: User, product: Product) -> tuple[FeedToken, str]:
+    """A new secret calendar address for the actor, and its secret, which is
+    not stored (only its digest) and cannot be shown again; the old one stops working."""
     FeedToken.objects.filter(user=actor, product=product, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    return FeedToken.objects.create(user=actor, product=product, token=secrets.token_urlsafe(32))
+    secret = secrets.token_urlsafe(32)
+    return FeedToken.objects.create(user=actor, product=product, digest=FeedToken.digest_of(secret)), secret
 
 
 @transaction.atomic
@@ -255,6 +257,11 @@ def feed_token_revoke(*, actor: User, product: Product, user: User | None = None
     if user is not None:
         live = live.filter(user=user)
     return live.update(revoked_at=timezone.now())
+
+
+def feed_tokens_revoke_all_of(*, user: User) -> int:
+    """Stop every calendar address of the person, in every product (their password changed)."""
+    return FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 # --- Rules ------------------------------------------------------------------------

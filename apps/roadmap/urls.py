@@ -22,5 +22,5 @@ urlpatterns = [
     path("requests/<int:number>/attach/", views.request_attach, name="request-attach"),
     path("export.csv", views.export_csv, name="export"),
     path("calendar/", views.calendar, name="calendar"),
-    path("calendar/<str:token>.ics", views.feed, name="feed"),
+    path("calendar/<str:secret>.ics", views.feed, name="feed"),
 ]

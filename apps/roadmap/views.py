@@ -20,6 +20,7 @@ from apps.conversation.pages import thread_section
 from apps.core.downloads import csv_download, safe_cell
 from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page, posted, posted_version
+from apps.core.idempotency import never_replayed
 from apps.products.access import get_product
 from apps.roadmap import access, forecasting, ical, selectors, services
 from apps.roadmap.forms import MilestoneForm, MoveForm, RoadmapItemForm
@@ -377,13 +378,17 @@ def export_csv(request, product_slug):
 
 @login_required
 def calendar(request, product_slug):
-    """The person's secret calendar address: issue (or replace) and revoke it; the PM can revoke everyone's."""
+    """The person's secret calendar address: issue (or replace) and revoke it;
+    the PM can revoke everyone's. Only a digest is stored, so a new address is
+    shown once, in the answer that made it (never stored, put in the session or
+    a message, nor replayed for a repeated idempotency key)."""
     product = get_product(request.user, product_slug, Action.VIEW_SHARED_ROADMAP)
+    new_feed_url = ""
     if request.method == "POST":
         what = request.POST.get("action")
         if what == "issue":
-            services.feed_token_issue(actor=request.user, product=product)
-            messages.success(request, "A new calendar address is ready; the old one no longer works.")
+            _, secret = services.feed_token_issue(actor=request.user, product=product)
+            new_feed_url = request.build_absolute_uri(reverse("roadmap:feed", args=[product.slug, secret]))
         elif what == "revoke":
             services.feed_token_revoke(actor=request.user, product=product, user=request.user)
             messages.success(request, "Your calendar address no longer works.")
@@ -391,16 +396,24 @@ def calendar(request, product_slug):
             require(request.user, Action.EDIT_ROADMAP, product)
             count = services.feed_token_revoke(actor=request.user, product=product)
             messages.success(request, f"Revoked {count} calendar address{'es' if count != 1 else ''}.")
-        return redirect("roadmap:calendar", product.slug)
-    token = access.live_feed_token(request.user, product)
-    feed_url = request.build_absolute_uri(reverse("roadmap:feed", args=[product.slug, token.token])) if token else ""
-    context = {"product": product, "token": token, "feed_url": feed_url, **_rights(request.user, product)}
-    return TemplateResponse(request, "roadmap/calendar.html", context)
+        if not new_feed_url:
+            return redirect("roadmap:calendar", product.slug)
+    context = {
+        "product": product,
+        "token": access.live_feed_token(request.user, product),
+        "new_feed_url": new_feed_url,
+        **_rights(request.user, product),
+    }
+    response = TemplateResponse(request, "roadmap/calendar.html", context)
+    if new_feed_url:
+        response["Cache-Control"] = "no-store"
+        never_replayed(response)
+    return response
 
 
-def feed(request, product_slug, token):
-    """The iCalendar feed: no sign-in (calendar apps cannot), the secret token is the key."""
-    product, feed_token, internal = access.access_feed(token)
+def feed(request, product_slug, secret):
+    """The iCalendar feed: no sign-in (calendar apps cannot), the secret in the address is the key."""
+    product, feed_token, internal = access.access_feed(secret)
     if product.slug != product_slug:
         return HttpResponse("No such calendar.", status=404, content_type="text/plain")
     user = feed_token.user

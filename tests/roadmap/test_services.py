@@ -151,8 +151,8 @@ def test_attaching_a_request_makes_an_unshared_item_from_it(pm, product):
 
 
 def test_feed_tokens_are_replaced_and_revoked(pm, product):
-    first = services.feed_token_issue(actor=pm, product=product)
-    second = services.feed_token_issue(actor=pm, product=product)
+    first, _ = services.feed_token_issue(actor=pm, product=product)
+    second, _ = services.feed_token_issue(actor=pm, product=product)
     first.refresh_from_db()
     assert first.revoked_at is not None and second.revoked_at is None
     assert services.feed_token_revoke(actor=pm, product=product) == 1
