@@ -75,7 +75,7 @@ def report_pdf(report: DeliveryReport) -> bytes:
     science = figures["science"]
     pdf.heading("Science")
     pdf.paragraph(
-        f"Experiments concluded: {science['experiments_concluded']}. Intermediate deliveries (findings): "
+        f"Experiment items finished: {science['experiments_concluded']}. Intermediate deliveries (findings): "
         f"{science['intermediate_deliveries']}. Wrong assumptions: {science['wrong_assumptions']}, adding "
         f"{science['follow_up_items']} follow-up items ({_v(science['follow_up_points'])} points)."
     )

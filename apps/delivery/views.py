@@ -114,7 +114,7 @@ COMPARED = [
     ("Cycle time, 50 % (days)", ("flow", "cycle_time", "p50"), "count"),
     ("Cycle time, 85 % (days)", ("flow", "cycle_time", "p85"), "count"),
     ("Lead time, 85 % (days)", ("flow", "lead_time", "p85"), "count"),
-    ("Experiments concluded", ("science", "experiments_concluded"), "count"),
+    ("Experiment items finished", ("science", "experiments_concluded"), "count"),
     ("Points added by wrong assumptions", ("science", "follow_up_points"), "points"),
     ("Blocker-days", ("blockers", "days"), "points"),
     ("Data-access days", ("blockers", "data_access_days"), "points"),
