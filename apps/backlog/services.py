@@ -2,7 +2,6 @@
 and the API share them. Each is atomic and takes the acting user, who is
 recorded in the item's history."""
 
-import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 from typing import Literal
@@ -481,24 +480,10 @@ def attachments_add(*, actor: User, item: BacklogItem, files) -> list[ItemAttach
     stored = []
     with uploads.files_removed_on_failure() as written:
         for upload, extension, file_type in accepted:
-            stored.append(_store_upload(locked, upload, extension, file_type, actor, written))
+            attachment = uploads.store(ItemAttachment(item=locked), upload, extension, file_type, actor, written)
+            attachment.save()
+            stored.append(attachment)
     return stored
-
-
-def _store_upload(item: BacklogItem, upload, extension: str, file_type, actor: User, written: list[str]):
-    attachment = ItemAttachment(
-        item=item,
-        token=uuid.uuid4(),
-        original_name=upload.name[-200:],
-        extension=extension,
-        content_type=file_type.content_type,
-        size=upload.size,
-        uploaded_by=actor,
-    )
-    attachment.file.save(upload.name, upload, save=False)
-    written.append(attachment.file.name)
-    attachment.save()
-    return attachment
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ people uploaded never becomes a path) and served only through a view that
 asked the app's access functions first (`download`)."""
 
 import codecs
+import uuid
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,3 +120,19 @@ def files_removed_on_failure() -> Iterator[list[str]]:
         for name in written:
             default_storage.delete(name)
         raise
+
+
+def store(attachment, upload, extension: str, file_type: FileType, actor, written: list[str]):
+    """Fill the fields every attachment row shares (random token, the name people
+    gave it, type, size, uploader) from an accepted upload, write the file under
+    its random name and add that name to `written` (files_removed_on_failure).
+    The caller saves the row."""
+    attachment.token = uuid.uuid4()
+    attachment.original_name = upload.name[-200:]
+    attachment.extension = extension
+    attachment.content_type = file_type.content_type
+    attachment.size = upload.size
+    attachment.uploaded_by = actor
+    attachment.file.save(upload.name, upload, save=False)
+    written.append(attachment.file.name)
+    return attachment

@@ -3,7 +3,6 @@ and the API share them. Each is atomic and takes the acting user. They trust
 the caller's access check (apps.requests.access) and enforce the business
 rules: workflow, versions, limits, and who is told or moved by a change."""
 
-import uuid
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.backlog import services as backlog
 from apps.backlog.models import BacklogItem
-from apps.core.uploads import files_removed_on_failure
+from apps.core.uploads import files_removed_on_failure, store
 from apps.core.versions import refuse_if_stale
 from apps.notifications import services as notifications
 from apps.notifications.kinds import Email, Kind
@@ -141,17 +140,7 @@ def _store_uploads(
 ) -> list[Attachment]:
     stored = []
     for upload, extension, file_type in accepted:
-        attachment = Attachment(
-            request=stakeholder_request,
-            token=uuid.uuid4(),
-            original_name=upload.name[-200:],
-            extension=extension,
-            content_type=file_type.content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        written.append(attachment.file.name)
+        attachment = store(Attachment(request=stakeholder_request), upload, extension, file_type, actor, written)
         attachment.full_clean(exclude=["request", "uploaded_by", "file"])
         attachment.save()
         stored.append(attachment)
