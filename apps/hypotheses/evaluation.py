@@ -8,9 +8,12 @@ an interval that straddles the target is inconclusive. Without one, the
 observed value meets the target or misses it."""
 
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from apps.products.models import OutcomeMetric
+
+if TYPE_CHECKING:
+    from apps.hypotheses.models import Experiment, Hypothesis
 
 INCREASE = OutcomeMetric.Direction.INCREASE
 VALIDATED, INVALIDATED, INCONCLUSIVE = "validated", "invalidated", "inconclusive"
@@ -49,3 +52,15 @@ def verdict(
         return Verdict(VALIDATED, f"{shown(observed)} meets the target {shown(target)} ({better})")
     side = "below" if direction == INCREASE else "above"
     return Verdict(INVALIDATED, f"{shown(observed)} is {side} the target {shown(target)} ({better})")
+
+
+def experiment_verdict(experiment: "Experiment", hypothesis: "Hypothesis") -> Verdict:
+    """What the experiment's observed value says about the hypothesis it tests."""
+    return verdict(
+        observed=experiment.observed_value,
+        target=hypothesis.target,
+        direction=hypothesis.metric_direction,
+        interval_low=experiment.interval_low,
+        interval_high=experiment.interval_high,
+        unit=hypothesis.metric_unit,
+    )

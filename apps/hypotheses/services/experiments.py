@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.versions import refuse_if_stale
-from apps.hypotheses.evaluation import verdict
+from apps.hypotheses.evaluation import experiment_verdict
 from apps.hypotheses.models import Experiment, Hypothesis, LearningEntry
 from apps.requests import services as requests
 from apps.sprints.models import Sprint
@@ -112,14 +112,7 @@ def experiment_record_result(
     because = ""
     current.proposed_status = ""
     if current.observed_value is not None:
-        outcome = verdict(
-            observed=current.observed_value,
-            target=hypothesis.target,
-            direction=hypothesis.metric_direction,
-            interval_low=current.interval_low,
-            interval_high=current.interval_high,
-            unit=hypothesis.metric_unit,
-        )
+        outcome = experiment_verdict(current, hypothesis)
         current.proposed_status, because = outcome.status, outcome.because
     now = timezone.now()
     current.conclusion = conclusion

@@ -24,7 +24,7 @@ from apps.core.downloads import csv_download, safe_cell
 from apps.core.forms import errors_on, form_status
 from apps.core.http import flash_errors, page, posted, posted_version
 from apps.hypotheses import access, selectors, services
-from apps.hypotheses.evaluation import verdict
+from apps.hypotheses.evaluation import experiment_verdict
 from apps.hypotheses.forms import AssumptionForm, HypothesisForm, LinkForm, StatusForm, TestItemFormSet
 from apps.hypotheses.models import Hypothesis
 from apps.products.access import get_product
@@ -152,14 +152,7 @@ def _proposal(hypothesis: Hypothesis) -> dict | None:
         return None
     why = ""
     if hypothesis.target is not None:
-        why = verdict(
-            observed=experiment.observed_value,
-            target=hypothesis.target,
-            direction=hypothesis.metric_direction,
-            interval_low=experiment.interval_low,
-            interval_high=experiment.interval_high,
-            unit=hypothesis.metric_unit,
-        ).because
+        why = experiment_verdict(experiment, hypothesis).because
     return {
         "status": Hypothesis.Status(hypothesis.proposed_status),
         "experiment": experiment,
