@@ -138,6 +138,13 @@ elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be db://, redis://host:port/n or locmem://, got {CACHE_URL!r}")
+# Rendered fragments (board cards, list rows) keyed by everything they show: a
+# change makes a new key, so nothing is ever stale. Per process, bounded.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 # Every request reads its session: with Redis as the cache, from Redis (no SQL
 # query; written through to the database, which stays the record and serves a
 # cache miss); with the database cache that would be two tables for one read.

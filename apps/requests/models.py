@@ -126,6 +126,8 @@ class StakeholderRequest(models.Model):
         ]
         indexes = [
             models.Index(fields=["product", "status", "created_at"]),
+            # The request list's order: newest first, read backwards, so a page stops after its rows.
+            models.Index(fields=["product", "created_at", "id"], name="request_list_order"),
             models.Index(fields=["requester", "created_at"]),
         ]
 

@@ -650,3 +650,21 @@ def test_csv_export_keeps_a_formula_as_text(browser_client, member, product, mak
     response = browser_client.as_user(member).get(URL + "export.csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0]["title"] == '\'=HYPERLINK("http://evil.example","Click")'
+
+
+def test_rows_rendered_for_one_role_are_never_served_to_another(client, pm, member, make_item):
+    # Rows are kept rendered by everything they show (the "fragments" cache): the role is part of that.
+    item = make_item(title="Churn baseline")
+    client.force_login(pm)
+    assertContains(client.get(URL), f'aria-label="Move #{item.number} to top"')
+    client.force_login(member)
+    response = client.get(URL)
+    assertContains(response, "Churn baseline")
+    assertNotContains(response, f'aria-label="Move #{item.number} to top"')
+
+
+def test_a_row_shows_what_changed_since_it_was_last_rendered(browser_client, pm, make_item):
+    item = make_item(title="Churn baseline")
+    browser_client.as_user(pm).get(URL)
+    BacklogItem.objects.filter(pk=item.pk).update(title="Churn baseline v2", version=item.version + 1)
+    assertContains(browser_client.get(URL), "Churn baseline v2")
