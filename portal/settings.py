@@ -130,6 +130,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # count in it: the database by default (table created by a core migration),
 # Redis in production if you like. locmem:// counts per process: tests only.
 CACHE_URL = env_str("CACHE_URL", "db://")
+CACHES: dict[str, dict[str, object]]
 if CACHE_URL.startswith("redis://") or CACHE_URL.startswith("rediss://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL == "db://":
