@@ -35,6 +35,7 @@ from apps.requests.forms import (
     WithdrawForm,
 )
 from apps.requests.models import SUBMITTED_FIELDS, TriageSettings
+from apps.requests.rows import for_rows, request_rows
 
 PAGE_SIZE = 50
 REQUEST_KINDS = [Kind.REQUEST_STATUS, Kind.REQUEST_DELIVERY]
@@ -331,11 +332,10 @@ def notification_settings(request):
 
 
 def _page_with_deliveries(request, queryset):
-    requests_page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    requests_page.object_list = list(requests_page.object_list)
-    deliveries = expected_deliveries(requests_page.object_list)
-    for stakeholder_request in requests_page.object_list:
-        stakeholder_request.delivery = deliveries.get(stakeholder_request.pk)
+    """A page of the request table: rows (apps.requests.rows) with their expected delivery."""
+    requests_page = Paginator(for_rows(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    requests = list(requests_page.object_list)
+    requests_page.object_list = request_rows(requests, expected_deliveries(requests))
     return requests_page
 
 

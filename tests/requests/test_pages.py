@@ -404,6 +404,22 @@ def test_a_person_turns_request_emails_off(browser_client, stakeholder):
 # --- Query counts ------------------------------------------------------------------------
 
 
+def test_a_list_row_shows_the_decision_the_duplicate_and_the_votes_and_follows_each_change(
+    browser_client, pm, member, product, new_request, others_public
+):
+    client = browser_client.as_user(pm)
+    assertContains(client.get(url(product)), f'href="{new_request.get_absolute_url()}"')
+    services.vote_add(actor=member, stakeholder_request=new_request)
+    services.request_merge(actor=pm, stakeholder_request=others_public, into=new_request, note="Same problem.")
+    services.request_decline(actor=pm, stakeholder_request=new_request, reason="Out of **scope** this year.")
+    html = client.get(url(product)).content.decode()
+    row = html[html.index(new_request.title) : html.index("</tr>", html.index(new_request.title))]
+    assert "Declined" in row and "<strong>scope</strong>" in row
+    assert "<td>2</td>" in row  # the member's +1 and the requester of the merged duplicate
+    duplicate = html[html.index(others_public.title) : html.index("</tr>", html.index(others_public.title))]
+    assert f'of <a href="{new_request.get_absolute_url()}">{new_request.reference}</a>' in duplicate
+
+
 def _fill(product, count, **fields):
     for _ in range(count):
         requester = UserFactory()
