@@ -12,7 +12,6 @@ from django.urls import reverse
 from apps.requests.delivery import ExpectedDelivery
 from apps.requests.models import StakeholderRequest
 
-
 # What a table row does not show: the long texts of the submission.
 NOT_IN_A_ROW = ["problem", "affected", "desired_outcome", "success_measure", "business_value"]
 
