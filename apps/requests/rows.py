@@ -61,7 +61,7 @@ def request_rows(requests: Iterable[StakeholderRequest], deliveries: dict[int, E
                 },
                 "decision_note": stakeholder_request.decision_note,
                 "delivery": delivery.label if delivery else "",
-                "vote_count": stakeholder_request.vote_count,
+                "vote_count": stakeholder_request.vote_count,  # type: ignore[attr-defined]  # annotated by as_seen_by
             }
         )
     return rows
