@@ -254,6 +254,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU time every core spent busy (all processes), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -279,14 +285,18 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     sys.exit("gunicorn did not answer /healthz within a minute")
 
 
-def report(results, errors, seconds, server_cpu, load_cpu, label) -> None:
+def report(results, errors, seconds, server_cpu, load_cpu, all_cpu, label) -> None:
     total = sum(len(times) for times in results.values())
     every = sorted(t for times in results.values() for t in times)
     print(f"\n## load: {label}")
     print(
         f"  {total} requests in {seconds} s: {total / seconds:.1f} req/s; errors {sum(map(len, errors.values()))}; "
-        f"gunicorn CPU {server_cpu / seconds:.2f} cores, load generator {load_cpu / seconds:.2f} cores"
+        f"gunicorn CPU {server_cpu / seconds:.2f} cores, load generator {load_cpu / seconds:.2f} cores, "
+        f"the rest (PostgreSQL, Redis, other jobs) {(all_cpu - server_cpu - load_cpu) / seconds:.2f} cores"
     )
+    if total:
+        per_request = f"gunicorn {server_cpu / total * 1000:.1f} ms, all processes {all_cpu / total * 1000:.1f} ms"
+        print(f"  CPU per request: {per_request}")
     print(f"  {'endpoint':<20} {'count':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'errors':>7}")
     rows = [*sorted(results.items()), ("all", every)]
     for name, times in rows:
@@ -320,10 +330,11 @@ def main() -> None:
         pids = [server.pid, *children(server.pid)]
         time.sleep(1)
         asyncio.run(asyncio.sleep(0))
-        before_server, before_self = cpu_seconds(pids), time.process_time()
+        before_server, before_self, before_all = cpu_seconds(pids), time.process_time(), machine_busy_seconds()
         results, errors = asyncio.run(run_load(args.port, data, args.seconds, args.warmup))
         server_cpu = cpu_seconds(pids) - before_server
         load_cpu = time.process_time() - before_self
+        all_cpu = machine_busy_seconds() - before_all
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -333,7 +344,7 @@ def main() -> None:
     )
     # The CPU counters include the warm-up: count the measured share of it.
     share = args.seconds / (args.seconds + args.warmup)
-    report(results, errors, args.seconds, server_cpu * share, load_cpu * share, label)
+    report(results, errors, args.seconds, server_cpu * share, load_cpu * share, all_cpu * share, label)
 
 
 if __name__ == "__main__":

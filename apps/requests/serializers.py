@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -88,7 +89,12 @@ class RequestSerializer(serializers.ModelSerializer):
         return ExpectedDeliverySerializer(delivery).data if delivery else None
 
     def get_url(self, stakeholder_request) -> str:
-        return self.context["request"].build_absolute_uri(stakeholder_request.get_absolute_url())
+        # One reverse() per product, not per row: a list's child serializer serves every row.
+        lists = self.__dict__.setdefault("_list_urls", {})
+        slug = stakeholder_request.product.slug
+        if slug not in lists:
+            lists[slug] = self.context["request"].build_absolute_uri(reverse("requests:list", args=[slug]))
+        return f"{lists[slug]}{stakeholder_request.number}/"
 
 
 # What the team's view adds to a request row; optional in the schema (apps.requests.schema).
