@@ -140,11 +140,13 @@ elif CACHE_URL == "locmem://":
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be db://, redis://host:port/n or locmem://, got {CACHE_URL!r}")
 # Rendered fragments (board cards, list rows) keyed by everything they show: a
-# change makes a new key, so nothing is ever stale. Per process, bounded.
+# change makes a new key, so nothing is ever stale. Per process and bounded
+# (about 1 KB a fragment). Never cache what differs per person or request (a
+# CSRF token, "you" markers) unless it is part of the key.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
-    "OPTIONS": {"MAX_ENTRIES": 20_000},
+    "OPTIONS": {"MAX_ENTRIES": 5_000},
 }
 # Every request reads its session: with Redis as the cache, from Redis (no SQL
 # query; written through to the database, which stays the record and serves a
