@@ -18,7 +18,7 @@ from apps.notifications.models import Notification
 from apps.products.models import Product
 from apps.requests.models import StakeholderRequest
 from apps.roadmap.models import RoadmapItem
-from bench.harness import client_for, measure_get, print_header, print_row
+from bench.harness import client_for, compare_get, measure_get, print_header, print_row
 
 PRODUCTS = 20
 WORDS = [
@@ -232,6 +232,15 @@ def run() -> None:
         )
         analyze()
         url = f"/p/{product.slug}/backlog/items/{item.number}/"
-        print_row(f"item page, {count} comments (newest 50 shown)", measure_get(team_client, url))
+        # The SQL floor: the 50 newest comments with their authors' names, as the thread shows them.
+        floor = (
+            "SELECT c.id, c.author_id, u.username, u.first_name, u.last_name, c.body, c.created_at, c.edited_at"
+            " FROM conversation_comment c LEFT JOIN accounts_user u ON u.id = c.author_id"
+            " WHERE c.target_type_id = %s AND c.target_id = %s ORDER BY c.created_at DESC, c.id DESC LIMIT 51"
+        )
+        print_row(
+            f"item page, {count} comments (newest 50 shown)",
+            compare_get(team_client, url, floor, (item_type.pk, item.pk)),
+        )
         api = f"/api/v1/products/{product.slug}/threads/items/{item.number}/comments/"
         print_row(f"API comments (first page of 50), {count} comments", measure_get(team_client, api))

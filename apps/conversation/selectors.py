@@ -18,15 +18,27 @@ def comments_on(target) -> QuerySet[Comment]:
     return Comment.objects.filter(**of_target(target)).select_related("author")
 
 
-def thread(target, *, before: int | None = None, size: int = THREAD_PAGE) -> tuple[list[Comment], bool]:
+THREAD_FIELDS = (
+    "id",
+    "author_id",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
+    "body",
+    "created_at",
+    "edited_at",
+)
+
+
+def thread(target, *, before: int | None = None, size: int = THREAD_PAGE) -> tuple[list[dict], bool]:
     """The newest `size` comments (before the comment with id `before`, when
-    given), oldest first, and whether earlier ones exist."""
-    comments = comments_on(target).order_by("-created_at", "-id")
+    given), oldest first, as dicts of THREAD_FIELDS, and whether earlier ones exist."""
+    comments = Comment.objects.filter(**of_target(target)).order_by("-created_at", "-id")
     if before is not None:
         anchor = Comment.objects.filter(pk=before, **of_target(target)).values_list("created_at", "id").first()
         if anchor is not None:
             comments = comments.filter(Q(created_at__lt=anchor[0]) | Q(created_at=anchor[0], id__lt=anchor[1]))
-    rows = list(comments[: size + 1])
+    rows = list(comments.values(*THREAD_FIELDS)[: size + 1])
     return list(reversed(rows[:size])), len(rows) > size
 
 

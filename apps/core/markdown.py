@@ -1,9 +1,11 @@
 """Markdown from users, rendered to HTML that is safe to put on a page."""
 
+import hashlib
 import threading
 
 import markdown as md
 import nh3
+from django.core.cache import caches
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -67,3 +69,27 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 -- nh3 has removed everything not allowed above
+
+
+# Rendered texts kept in the per-process "fragments" cache, keyed by a digest of
+# the text itself (and of this renderer's settings): the same text always renders
+# the same, so an edit makes a new key and nothing is ever stale.
+_RENDERER = "md1"
+
+
+def render_markdown_many(texts: list[str]) -> list[SafeString]:
+    """`render_markdown` of each text, read from the fragments cache where it
+    was rendered before (one cache call for the lot)."""
+    keys = [f"{_RENDERER}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}" for text in texts]
+    cache = caches["fragments"]
+    found = cache.get_many(keys)
+    fresh = {}
+    out = []
+    for key, text in zip(keys, texts, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = fresh[key] = str(render_markdown(text))
+        out.append(mark_safe(html))  # noqa: S308 -- rendered (and cleaned) by render_markdown
+    if fresh:
+        cache.set_many(fresh, 24 * 3600)
+    return out
