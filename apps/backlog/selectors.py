@@ -232,13 +232,19 @@ def item_history(item, limit: int = 50) -> list[dict]:
     prefetched rows (not diff_against, which queries per pair)."""
     records = list(item.history.select_related("history_user").order_by("-history_id")[: limit + 1])
     labels_of = defaultdict(set)
-    label_rows = apps.get_model("backlog", "HistoricalBacklogItem_labels").objects.filter(
-        history_id__in=[r.history_id for r in records]
+    # Each recorded label with its name (none for a label deleted since: shown as "?"), in one query.
+    label_rows = (
+        apps.get_model("backlog", "HistoricalBacklogItem_labels")
+        .objects.filter(history_id__in=[r.history_id for r in records])
+        .annotate(name=Subquery(Label.objects.filter(pk=OuterRef("label_id")).values("name")[:1]))
+        .values_list("history_id", "label_id", "name")
     )
-    for history_id, label_id in label_rows.values_list("history_id", "label_id"):
+    label_names = {}
+    for history_id, label_id, name in label_rows:
         labels_of[history_id].add(label_id)
+        if name is not None:
+            label_names[label_id] = name
     people = {user.pk: str(user) for user in User.objects.filter(pk__in={r.assignee_id for r in records} - {None})}
-    label_names = dict(Label.objects.filter(product_id=item.product_id).values_list("pk", "name"))
     epic_titles = dict(
         BacklogItem.objects.filter(pk__in={r.parent_id for r in records} - {None}).values_list("pk", "title")
     )

@@ -4,6 +4,7 @@ inside `errors_on(form)`; a refused change shows on its form or row (400), a
 stale edit answers 409 with the same message everywhere. htmx requests get a
 named fragment of the same template."""
 
+import functools
 from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -290,12 +291,18 @@ def item_detail(request, product_slug, number):
 
 def _detail_context(product, item, *, work_error: str = "", panel: bool = False) -> dict:
     initial = {name: getattr(item, name) for name in ["version", "status", "assignee", *ESTIMATE_FIELDS]}
+    work_form = WorkForm(initial=initial, product=product)
+    # The assignee menu from plain values (the team's names), not one model object per person;
+    # read (once) only if the form is shown.
+    work_form.fields["assignee"].choices = functools.cache(
+        lambda: [("", "nobody"), *((pk, name) for pk, _, name in selectors.team_menu(product))]
+    )
     return {
         "product": product,
         "item": item,
         "allowed_statuses": [BacklogItem.Status(s) for s in workflow.allowed_targets(item.status)],
         "readiness_problems": _readiness(item),
-        "work_form": WorkForm(initial=initial, product=product),
+        "work_form": work_form,
         "work_error": work_error,
         "criterion_form": CriterionForm(),
         "blocker_form": BlockerForm(),
