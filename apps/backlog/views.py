@@ -7,11 +7,13 @@ named fragment of the same template."""
 import functools
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import ChoiceField
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -294,7 +296,8 @@ def _detail_context(product, item, *, work_error: str = "", panel: bool = False)
     work_form = WorkForm(initial=initial, product=product)
     # The assignee menu from plain values (the team's names), not one model object per person;
     # read (once) only if the form is shown.
-    work_form.fields["assignee"].choices = functools.cache(
+    assignee = cast(ChoiceField, work_form.fields["assignee"])
+    assignee.choices = functools.cache(
         lambda: [("", "nobody"), *((pk, name) for pk, _, name in selectors.team_menu(product))]
     )
     return {
