@@ -82,6 +82,8 @@ def open_sprints(product) -> list[Sprint]:
 
 def carried_into(sprint: Sprint) -> Sprint | None:
     """The sprint that took over this sprint's unfinished work, if any."""
+    if not sprint.is_closed:  # work is carried over when a sprint closes
+        return None
     carried = SprintItem.objects.filter(carried_from__sprint=sprint).select_related("sprint").first()
     return carried.sprint if carried else None
 
@@ -237,6 +239,19 @@ def sprint_entries(sprint: Sprint, *, outcomes: Iterable[str] | None = None) -> 
     if outcomes is not None:
         entries = entries.filter(outcome__in=list(outcomes))
     return mark_outside_blockers(sprint, list(_entries(entries)))
+
+
+def sprint_table(sprint: Sprint) -> list[SprintItem]:
+    """The sprint's items in backlog order with what the sprint page's table and
+    capacity read (item, stage, `blocked`): lighter than `sprint_entries`, which
+    planning needs (assignee, epic, blockers outside the sprint)."""
+    return list(
+        SprintItem.objects.filter(sprint=sprint)
+        .select_related("item", "stage")
+        .defer("item__description", "stage__goal")
+        .annotate(blocked=open_blocker())
+        .order_by("item__rank")
+    )
 
 
 def mark_outside_blockers(sprint: Sprint, entries: list[SprintItem]) -> list[SprintItem]:

@@ -22,6 +22,7 @@ from apps.core.http import flash_errors, page, posted
 from apps.products.access import get_product
 from apps.sprints import access, forms, selectors, services
 from apps.sprints.models import Sprint, SprintItem
+from apps.sprints.rows import sprint_item_rows
 
 SPRINTS_PER_PAGE = 50
 VIEW, WORK, PLAN = Action.VIEW_SPRINTS, Action.WORK_SPRINT, Action.PLAN_SPRINTS
@@ -148,7 +149,7 @@ def sprint_detail(request, product_slug, sprint_id):
     """The sprint overview. Apps above sprints add their sections to it
     (apps.sprints.sections: hypotheses shows the sprint's assumptions)."""
     product, sprint = _sprint(request, product_slug, sprint_id)
-    entries = selectors.sprint_entries(sprint)
+    entries = selectors.sprint_table(sprint)
     stages = selectors.sprint_stages(sprint) if sprint.is_staged else []
     return TemplateResponse(
         request,
@@ -156,7 +157,7 @@ def sprint_detail(request, product_slug, sprint_id):
         {
             "product": product,
             "sprint": sprint,
-            "entries": entries,
+            "item_rows": sprint_item_rows(product, sprint, entries),
             "figures": selectors.sprint_figures(sprint),
             "burndown": selectors.sprint_burndown(sprint),
             "capacity": selectors.capacity_of(sprint, entries),

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from apps.backlog.models import BacklogItem
@@ -10,7 +11,7 @@ from apps.hypotheses.models import Assumption
 from apps.hypotheses.services import assumption_record
 from apps.sprints import services
 from apps.sprints.models import ExitCriterion, Sprint, SprintItem, SprintStage
-from tests.factories import BacklogItemFactory, MembershipFactory, SprintFactory, SprintItemFactory
+from tests.factories import BacklogItemFactory, BlockerFactory, MembershipFactory, SprintFactory, SprintItemFactory
 from tests.sprints.conftest import day, finish, on, reload
 from tests.utils import queries_of
 
@@ -751,3 +752,25 @@ def test_the_sprint_page_shows_its_assumptions_and_the_form_to_record_one(browse
     page = browser_client.as_user(member).get(f"{BASE}{staged.pk}/")
     assertContains(page, "Labels are reliable")
     assertContains(page, "Record assumption")
+
+
+def test_the_sprint_page_lists_each_item_with_status_points_and_how_it_entered(
+    browser_client, member, scrum_master, active, make_item, product
+):
+    late = make_item(product, "Explain the drift", 2, status="ready")
+    services.sprint_item_add(actor=scrum_master, sprint=active, item=late)
+    BlockerFactory(item=late)
+    html = browser_client.as_user(member).get(f"{BASE}{active.pk}/").content.decode()
+    table = html[html.index('aria-label="Sprint items"') :]
+
+    def row(title):
+        start = table.index(title)
+        return table[start : table.index("</tr>", start)]
+
+    clean = BacklogItem.objects.get(title="Clean data")
+    assert f'href="/p/recommender/backlog/items/{clean.number}/"' in table
+    assert "<td>Ready</td>" in row("Clean data") and "<td>3</td>" in row("Clean data")
+    assert "<td>committed</td>" in row("Train model")
+    added_on = timezone.localtime(SprintItem.objects.get(item=late).added_at)
+    assert f"<td>added {added_on.day} {added_on:%b}</td>" in row("Explain the drift")
+    assert 'class="badge blocked"' in row("Explain the drift") and "<td>In the sprint</td>" in row("Explain the drift")
