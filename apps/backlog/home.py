@@ -56,7 +56,7 @@ def my_items_section(request) -> dict | None:
 
 
 def find_items(user, query: str, limit: int) -> list[Hit]:
-    items = ranked(access.items_across(user), query, title="title", fields=["description"])
+    items = ranked(access.items_across(user), query, title="title", fields=["description"], limit=limit)
     rows = items.select_related("product").only("number", "title", "status", "product__slug", "product__name")
     return [_hit(item) for item in rows[:limit]]
 

@@ -8,6 +8,7 @@ and ranked with `ts_rank`. Elsewhere (the embedded SQLite default) every word
 must appear in one of the fields, and a match in the title ranks first.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -36,10 +37,18 @@ def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def ranked(queryset: QuerySet, query: str, *, title: str, fields: list[str], column: str = COLUMN) -> QuerySet:
+def ranked(
+    queryset: QuerySet, query: str, *, title: str, fields: list[str], column: str = COLUMN, limit: int | None = None
+) -> QuerySet:
     """`queryset` narrowed to what matches `query`, with a `search_rank`
     annotation, best first. `fields` are searched where there is no full-text
-    column (`title` first among them)."""
+    column (`title` first among them).
+
+    With `limit` (the most rows the caller will read), PostgreSQL ranks the
+    matching rows in a subquery that keeps only the ids of the best `limit`,
+    and the rows shown (joined to what they show) are read for those alone:
+    the same rows in the same order, without carrying every match's columns
+    and joins through the sort (a common word matches half of a large table)."""
     if uses_full_text():
         table = queryset.model._meta.db_table
         document = f'"{table}"."{column}"'
@@ -50,7 +59,17 @@ def ranked(queryset: QuerySet, query: str, *, title: str, fields: list[str], col
         rank = RawSQL(  # noqa: S611
             f"ts_rank({document}, websearch_to_tsquery(%s::regconfig, %s))", (CONFIG, query), output_field=FloatField()
         )
-        return queryset.filter(match).annotate(search_rank=rank).order_by("-search_rank", "-pk")
+        found = queryset.filter(match).annotate(search_rank=rank).order_by("-search_rank", "-pk")
+        if limit is None:
+            return found
+        # Compiled on its own, so that its table keeps its name (as a Django subquery it would be
+        # aliased, and the documents named above would be the outer query's).
+        try:
+            best, params = found.values("pk")[:limit].query.sql_with_params()
+        except EmptyResultSet:  # nothing to look in (queryset.none())
+            return found
+        ids = RawSQL(best, params)  # noqa: S611 -- compiled by Django from the queryset above
+        return queryset.filter(pk__in=ids).annotate(search_rank=rank).order_by("-search_rank", "-pk")
     words = [word for word in query.replace('"', " ").split() if not word.startswith("-")][:10]
     if not words:
         return queryset.none()

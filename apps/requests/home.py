@@ -41,7 +41,7 @@ FIELDS = ["problem", "desired_outcome", "affected"]
 
 
 def find_requests(user, query: str, limit: int) -> list[Hit]:
-    found = ranked(access.requests_across(user), query, title="title", fields=FIELDS)
+    found = ranked(access.requests_across(user), query, title="title", fields=FIELDS, limit=limit)
     rows = found.select_related("product").only("number", "title", "status", "product__slug", "product__name")
     return [_hit(row) for row in rows[:limit]]
 

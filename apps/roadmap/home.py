@@ -17,8 +17,9 @@ PUBLIC_COLUMN = "public_search_document"
 
 def find_roadmap_items(user, query: str, limit: int) -> list[Hit]:
     team, shared = access.items_across(user)
-    found = list(_rows(ranked(team, query, title="title", fields=TEAM_FIELDS), limit))
-    found += _rows(ranked(shared, query, title="title", fields=PUBLIC_FIELDS, column=PUBLIC_COLUMN), limit)
+    found = list(_rows(ranked(team, query, title="title", fields=TEAM_FIELDS, limit=limit), limit))
+    shared_found = ranked(shared, query, title="title", fields=PUBLIC_FIELDS, column=PUBLIC_COLUMN, limit=limit)
+    found += _rows(shared_found, limit)
     return [_hit(item) for item in found]
 
 

@@ -129,3 +129,20 @@ def test_search_runs_the_same_number_of_queries_however_many_hits(
     StakeholderRequestFactory.create_batch(5, product=product, title="churn c")
     with django_assert_num_queries(few):
         assert client.get("/search/?q=churn").status_code == 200
+
+
+def test_the_first_hits_are_the_best_of_all_of_them_and_never_another_products(product, other_product, member):
+    """Each provider keeps only the best `limit` of its matches (in the database,
+    on PostgreSQL): a short list is the head of a long one, in the same order,
+    and a better match in a product the person may not see takes no place in it."""
+    for n in range(25):
+        BacklogItemFactory(product=product, title=f"item {n}", description=" ".join(["churn"] * (1 + n % 7)))
+    BacklogItemFactory(product=product, title="Churn churn", description="churn churn churn")
+    BacklogItemFactory(product=other_product, title="Churn churn churn", description="churn churn churn churn")
+    everything = [(hit.title, hit.rank) for hit in search.search(member, "churn", kinds=["items"], limit=50)]
+    assert len(everything) == 26
+    assert [rank for _, rank in everything] == sorted((rank for _, rank in everything), reverse=True)
+    for limit in (1, 5, 21):
+        head = [(hit.title, hit.rank) for hit in search.search(member, "churn", kinds=["items"], limit=limit)]
+        assert head == everything[:limit]
+    assert everything[0][0] == "Churn churn"
