@@ -3,7 +3,6 @@ Each does its own joins: the board, the timeline and the CSV run the same
 number of queries for 3 items or 300."""
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from apps.backlog.models import BacklogItem, expected_points
-from apps.roadmap.models import Horizon, Milestone, RoadmapItem, quarter_start
+from apps.roadmap.models import Milestone, RoadmapItem
 from apps.sprints.models import Sprint
 
 DONE = BacklogItem.Status.DONE
@@ -58,7 +57,7 @@ class Progress:
         return int(self.items_done * 100 / self.items_total) if self.items_total else 0
 
 
-_ROW_FIELDS = ("pk", "number", "kind", "status", "story_points", "estimate_optimistic", "estimate_likely")
+_ROW_FIELDS = ("id", "number", "kind", "status", "story_points", "estimate_optimistic", "estimate_likely")
 
 
 def _rows(queryset: QuerySet[BacklogItem]) -> tuple[dict[int, WorkRow], dict[int, int | None]]:
@@ -74,37 +73,39 @@ def _rows(queryset: QuerySet[BacklogItem]) -> tuple[dict[int, WorkRow], dict[int
 def work_of(items: Iterable[RoadmapItem]) -> dict[int, list[WorkRow]]:
     """For each roadmap item, the backlog items of its work: the items linked
     directly, the items of its epics (an epic without items counts as one), and
-    the items of its linked requests; dropped ones left out. Four queries."""
-    ids = [item.pk for item in items]
-    links: dict[int, set[int]] = defaultdict(set)
-    epics: dict[int, set[int]] = defaultdict(set)
-    for item_id, epic_id in RoadmapItem.epics.through.objects.filter(roadmapitem_id__in=ids).values_list(
-        "roadmapitem_id", "backlogitem_id"
-    ):
-        epics[item_id].add(epic_id)
-    for item_id, backlog_id in RoadmapItem.backlog_items.through.objects.filter(roadmapitem_id__in=ids).values_list(
-        "roadmapitem_id", "backlogitem_id"
-    ):
-        links[item_id].add(backlog_id)
-    for item_id, backlog_id in RoadmapItem.requests.through.objects.filter(
-        roadmapitem_id__in=ids, stakeholderrequest__backlog_item__isnull=False
-    ).values_list("roadmapitem_id", "stakeholderrequest__backlog_item_id"):
-        links[item_id].add(backlog_id)
-    all_epics = set().union(*epics.values()) if epics else set()
-    all_links = set().union(*links.values()) if links else set()
-    rows, parents = _rows(BacklogItem.objects.filter(Q(pk__in=all_epics | all_links) | Q(parent_id__in=all_epics)))
-    children: dict[int, set[int]] = defaultdict(set)
-    for pk, parent_id in parents.items():
-        if parent_id is not None:
-            children[parent_id].add(pk)
-    result = {}
-    for item_id in ids:
-        chosen = set(links[item_id])
-        for epic_id in epics[item_id]:
-            chosen |= children[epic_id] or {epic_id}
-        result[item_id] = sorted(
-            (rows[pk] for pk in chosen if pk in rows and rows[pk].status != DROPPED), key=lambda row: row.number
-        )
+    the items of its linked requests; dropped ones left out. One query."""
+    return work_of_ids([item.pk for item in items])
+
+
+_WORK_FIELDS = (*_ROW_FIELDS, "estimate_pessimistic")
+
+
+def work_of_ids(ids: list[int], scope: QuerySet[RoadmapItem] | None = None) -> dict[int, list[WorkRow]]:
+    """work_of, by the roadmap items' ids, in one query: the union of the
+    (roadmap item, backlog item) pairs of the four ways work is linked, each
+    with the backlog item's fields. With `scope` (a query of those items), the
+    database is asked by subquery instead of hundreds of ids as parameters."""
+    within = scope.values("pk") if scope is not None else ids
+    through = RoadmapItem.epics.through.objects, RoadmapItem.backlog_items.through.objects
+
+    def pairs(links, backlog: str):
+        return links.values_list("roadmapitem_id", *(f"{backlog}__{name}" for name in _WORK_FIELDS))
+
+    epics, linked = (links.filter(roadmapitem_id__in=within) for links in through)
+    requests = RoadmapItem.requests.through.objects.filter(
+        roadmapitem_id__in=within, stakeholderrequest__backlog_item__isnull=False
+    )
+    union = pairs(linked, "backlogitem").union(
+        pairs(requests, "stakeholderrequest__backlog_item"),
+        pairs(epics.filter(backlogitem__children__isnull=False), "backlogitem__children"),
+        pairs(epics.filter(backlogitem__children__isnull=True), "backlogitem"),  # an epic without items counts as one
+    )
+    result: dict[int, list[WorkRow]] = {item_id: [] for item_id in ids}
+    for item_id, pk, number, kind, status, points, low, likely, high in union:
+        if status != DROPPED and item_id in result:
+            result[item_id].append(WorkRow(pk, number, kind, status, points, low, likely, high))
+    for rows in result.values():
+        rows.sort(key=lambda row: row.number)
     return result
 
 
@@ -133,20 +134,6 @@ def roadmap_items(items: QuerySet[RoadmapItem]) -> QuerySet[RoadmapItem]:
     return items.select_related("forecast", "outcome_metric", "product").order_by("horizon", "rank")
 
 
-def board(items: QuerySet[RoadmapItem], *, with_work: bool) -> dict[str, list[RoadmapItem]]:
-    """Items per horizon in rank order, each with `progress` (from its linked work) when the viewer may see it."""
-    rows = list(roadmap_items(items))
-    work = work_of(rows) if with_work else {}
-    columns: dict[str, list[RoadmapItem]] = {horizon: [] for horizon in Horizon.values}
-    for item in rows:
-        item.progress = progress_of(work.get(item.pk, []))  # type: ignore[attr-defined]
-        columns[item.horizon].append(item)
-    for column in columns.values():  # neighbours, for the keyboard's move up / down buttons
-        for above, below in zip(column, column[1:], strict=False):
-            below.above_id, above.below_id = above.pk, below.pk  # type: ignore[attr-defined]
-    return columns
-
-
 def milestones(milestones: QuerySet[Milestone]) -> list[Milestone]:
     return list(milestones.select_related("roadmap_item", "sprint").order_by("date", "id"))
 
@@ -163,23 +150,6 @@ class Column:
         return round(100 * ((day - self.start).days + 0.5) / ((self.end - self.start).days + 1))
 
 
-@dataclass(frozen=True)
-class Cell:
-    shape: str  # "bar", "start", "end", "single" or "" outside the bar
-    left: int = 0  # percent of the cell left empty before the bar
-    right: int = 0  # percent after it
-    today: int | None = None  # percent where today's line runs, in the current column
-
-
-@dataclass(frozen=True)
-class Bar:
-    item: RoadmapItem
-    start: datetime.date | None
-    end: datetime.date | None
-    cells: list[Cell]
-    milestones: list[list[Milestone]]
-
-
 def timeline_columns(*, scale: str, first: datetime.date, last: datetime.date, today: datetime.date) -> list[Column]:
     """Months (or quarters) covering first..last, at most 24 columns."""
     step = 3 if scale == "quarters" else 1
@@ -193,60 +163,6 @@ def timeline_columns(*, scale: str, first: datetime.date, last: datetime.date, t
         columns.append(Column(cursor, end, label, cursor <= today <= end))
         cursor = following
     return columns
-
-
-def timeline(
-    items: list[RoadmapItem], milestone_list: list[Milestone], *, scale: str, today: datetime.date
-) -> tuple[list[Column], list[Bar], list[list[Milestone]]]:
-    """Columns from the earliest start to the latest end (today included), a
-    bar per item that has dates, and the milestones of each column."""
-    spans = [(_item_start(item, today), _item_end(item)) for item in items]
-    days = [today] + [d for span in spans for d in span if d] + [m.date for m in milestone_list]
-    columns = timeline_columns(scale=scale, first=min(days), last=max(days), today=today)
-    bars = []
-    by_item: dict[int, list[Milestone]] = defaultdict(list)
-    for milestone in milestone_list:
-        if milestone.roadmap_item_id:
-            by_item[milestone.roadmap_item_id].append(milestone)
-    for item, (start, end) in zip(items, spans, strict=True):
-        cells = []
-        for column in columns:
-            today_at = column.at(today) if column.is_current else None
-            if start is None or end is None or start > column.end or end < column.start:
-                cells.append(Cell("", today=today_at))
-                continue
-            first_cell = start >= column.start
-            last_cell = end <= column.end
-            shape = "start" if first_cell else "end" if last_cell else "bar"
-            cells.append(
-                Cell(
-                    "single" if first_cell and last_cell else shape,
-                    left=column.at(start) if first_cell else 0,
-                    right=100 - column.at(end) if last_cell else 0,
-                    today=today_at,
-                )
-            )
-        marks = [[m for m in by_item[item.pk] if column.start <= m.date <= column.end] for column in columns]
-        bars.append(Bar(item, start, end, cells, marks))
-    all_marks = [[m for m in milestone_list if column.start <= m.date <= column.end] for column in columns]
-    return columns, bars, all_marks
-
-
-def _item_start(item: RoadmapItem, today: datetime.date) -> datetime.date | None:
-    if item.start_date:
-        return item.start_date
-    if item.target_quarter and not item.target_date:
-        return quarter_start(item.target_quarter)
-    end = _item_end(item)
-    return min(today, end) if end else None
-
-
-def _item_end(item: RoadmapItem) -> datetime.date | None:
-    """The target, else the forecast's 85 % date, else nothing to draw."""
-    if item.target:
-        return item.target
-    forecast = getattr(item, "forecast", None)
-    return forecast.p85 if forecast is not None else None
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -320,42 +236,3 @@ def item_links(item: RoadmapItem) -> RoadmapItem:
         )
         .get()
     )
-
-
-def export_rows(items: QuerySet[RoadmapItem], *, internal: bool) -> list[dict]:
-    """One dict per item for the CSV; internal columns only when asked (the caller decides who sees them).
-    Hypotheses are those `items` prefetched as `linked_hypotheses` (none otherwise)."""
-    rows = list(
-        roadmap_items(items).prefetch_related("epics", "backlog_items", "requests")
-        if internal
-        else roadmap_items(items)
-    )
-    work = work_of(rows) if internal else {}
-    result = []
-    for item in rows:
-        forecast = getattr(item, "forecast", None)
-        row = {
-            "id": item.pk,
-            "title": item.title,
-            "horizon": item.get_horizon_display(),
-            "status": item.get_status_display(),
-            "start": item.start_date.isoformat() if item.start_date else "",
-            "target": item.target_date.isoformat() if item.target_date else item.target_quarter,
-            "shared": "yes" if item.shared else "no",
-            "description": item.public_description,
-            "forecast_85": forecast.p85.isoformat() if forecast and forecast.p85 else "",
-            # Only those the caller let through (access.with_hypotheses): a stakeholder's are published ones.
-            "hypotheses": " ".join(h.reference for h in getattr(item, "linked_hypotheses", [])),
-            "url": item.get_absolute_url(),
-        }
-        if internal:
-            row |= {
-                "internal_notes": item.internal_notes,
-                "epics": " ".join(f"#{e.number}" for e in item.epics.all()),
-                "backlog_items": " ".join(f"#{i.number}" for i in item.backlog_items.all()),
-                "requests": " ".join(r.reference for r in item.requests.all()),
-                "progress_percent": progress_of(work.get(item.pk, [])).percent,
-                "forecast_50": forecast.p50.isoformat() if forecast and forecast.p50 else "",
-            }
-        result.append(row)
-    return result

@@ -22,7 +22,7 @@ from apps.core.forms import error_text, errors_on, form_status
 from apps.core.http import flash_errors, page, posted, posted_version
 from apps.core.idempotency import never_replayed
 from apps.products.access import get_product
-from apps.roadmap import access, forecasting, ical, selectors, services
+from apps.roadmap import access, forecasting, ical, rows, selectors, services
 from apps.roadmap.forms import MilestoneForm, MoveForm, RoadmapItemForm
 from apps.roadmap.models import Horizon
 
@@ -42,11 +42,11 @@ def board(request, product_slug):
     product = get_product(request.user, product_slug, Action.VIEW_SHARED_ROADMAP)
     if not access.sees_internals(request.user, product):
         return shared(request, product_slug)
-    columns = selectors.board(access.visible_items(request.user, product), with_work=True)
+    columns = rows.board_columns(access.visible_items(request.user, product), product=product, with_work=True)
     context = {
         "product": product,
         "columns": [(Horizon(h), columns[h]) for h in Horizon.values],
-        "move_form": MoveForm(),
+        "horizons": list(Horizon),
         **_rights(request.user, product),
     }
     return page(request, "roadmap/board.html", context, fragment="board")
@@ -57,7 +57,7 @@ def shared(request, product_slug):
     """What stakeholders see: shared items with their public description, and shared milestones."""
     product = get_product(request.user, product_slug, Action.VIEW_SHARED_ROADMAP)
     items = access.visible_items(request.user, product).filter(shared=True)
-    columns = selectors.board(items, with_work=False)
+    columns = rows.board_columns(items, product=product, with_work=False, extra=("public_description",))
     milestones = access.shared_milestones(request.user, product)
     context = {
         "product": product,
@@ -75,10 +75,12 @@ def timeline(request, product_slug):
     today's column, as a table that reads without JavaScript."""
     product = get_product(request.user, product_slug, Action.VIEW_SHARED_ROADMAP)
     scale = request.GET.get("scale") if request.GET.get("scale") in SCALES else "months"
-    items = list(selectors.roadmap_items(access.visible_items(request.user, product)))
+    items = rows.item_values(access.visible_items(request.user, product))
     milestones = selectors.milestones(access.visible_milestones(request.user, product))
     today = timezone.localdate()
-    columns, bars, marks = selectors.timeline(items, milestones, scale=scale, today=today)
+    columns, bars, marks, undated = rows.timeline(
+        items, milestones, prefix=rows.items_prefix(product), scale=scale, today=today
+    )
     context = {
         "product": product,
         "scale": scale,
@@ -86,7 +88,7 @@ def timeline(request, product_slug):
         "columns": columns,
         "bars": bars,
         "column_marks": marks,
-        "undated": [bar.item for bar in bars if not bar.start],
+        "undated": undated,
         "today": today,
         **_rights(request.user, product),
     }
@@ -368,11 +370,15 @@ def export_csv(request, product_slug):
     shared items and their public description only."""
     product = get_product(request.user, product_slug, Action.VIEW_SHARED_ROADMAP)
     internal = access.sees_internals(request.user, product)
-    items = access.with_hypotheses(request.user, product, access.visible_items(request.user, product))
-    rows = selectors.export_rows(items, internal=internal)
+    lines = rows.export_rows(
+        access.visible_items(request.user, product),
+        internal=internal,
+        hypotheses=access.visible_hypotheses(request.user, product),
+        prefix=rows.items_prefix(product),
+    )
     base = request.build_absolute_uri("/").rstrip("/")
     header = CSV_COLUMNS + (INTERNAL_COLUMNS if internal else [])
-    cells = ([safe_cell(row[name]) if name != "url" else base + row[name] for name in header] for row in rows)
+    cells = ([safe_cell(line[name]) if name != "url" else base + line[name] for name in header] for line in lines)
     return csv_download(header, cells, f"{product.slug}-roadmap.csv")
 
 

@@ -214,6 +214,49 @@ def test_keyboard_buttons_move_up_and_down(browser_client, pm, product, make_roa
     assert list(titles) == ["c", "b", "a"]
 
 
+def test_the_board_buttons_send_the_pages_one_move_form(browser_client, pm, product, make_roadmap_item):
+    # Cards are kept rendered (no CSRF token in them): each button names the page's one form and the item's address.
+    a, b = make_roadmap_item("a", horizon=Horizon.NOW), make_roadmap_item("b", horizon=Horizon.NOW)
+    client = browser_client.as_user(pm)
+    board = client.get(url("board")).content.decode()
+    assert board.count('<form id="roadmap-move" method="post" hidden><input type="hidden" name="csrfmiddlew') == 1
+    assert f'form="roadmap-move" formaction="{url("item-move", b.pk)}" name="to" value="top"' in board
+    assert f'form="roadmap-move" formaction="{url("item-move", a.pk)}" name="horizon" value="later"' in board
+    # What the buttons send: "to top" alone keeps the horizon; a horizon alone goes to its bottom.
+    assert client.post(url("item-move", b.pk), {"to": "top"}).status_code == 302
+    assert list(RoadmapItem.objects.filter(horizon=Horizon.NOW).order_by("rank").values_list("title", flat=True)) == [
+        "b",
+        "a",
+    ]
+    make_roadmap_item("c", horizon=Horizon.LATER)
+    assert client.post(url("item-move", b.pk), {"horizon": "later"}).status_code == 302
+    later = RoadmapItem.objects.filter(horizon=Horizon.LATER).order_by("rank").values_list("title", flat=True)
+    assert list(later) == ["c", "b"]
+
+
+def test_cards_rendered_for_the_pm_are_never_served_to_another_role(browser_client, pm, member, make_roadmap_item):
+    make_roadmap_item("a", horizon=Horizon.NOW), make_roadmap_item("b", horizon=Horizon.NOW)
+    assert "Move “b” up" in browser_client.as_user(pm).get(url("board")).content.decode()
+    board = browser_client.as_user(member).get(url("board")).content.decode()
+    assert "“b”" not in board and 'id="roadmap-move"' not in board and ">b</a>" in board
+
+
+def test_a_card_shows_what_changed_since_it_was_last_rendered(browser_client, pm, product, make_roadmap_item):
+    closed_sprints(product, 10, 10, 10)
+    work = backlog(product, 3, 5)
+    item = make_roadmap_item("Churn model", horizon=Horizon.NOW, shared=True, backlog_items=work)
+    client = browser_client.as_user(pm)
+    for page in ("board", "shared"):
+        assert "Churn model" in client.get(url(page)).content.decode()
+    RoadmapItem.objects.filter(pk=item.pk).update(title="Churn model v2", target_quarter="2031-Q2")
+    work[0].status = "done"
+    work[0].save()
+    board = client.get(url("board")).content.decode()
+    assert "Churn model v2" in board and "Target 2031 Q2" in board and "1 of 2 items, 3 of 8 points done" in board
+    assert "Churn model v2" in client.get(url("shared")).content.decode()
+    assert "Churn model v2" in client.get(url("timeline")).content.decode()
+
+
 def test_the_timeline_draws_bars_within_months_and_today(browser_client, pm, make_roadmap_item):
     make_roadmap_item("Dated", start_date=datetime.date(2026, 1, 16), target_date=datetime.date(2026, 3, 15))
     body = browser_client.as_user(pm).get(url("timeline") + "?scale=months").content.decode()
