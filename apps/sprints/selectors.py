@@ -6,7 +6,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -56,24 +69,47 @@ def sprints_of(product) -> QuerySet[Sprint]:
     return Sprint.objects.filter(product=product).defer("burndown").order_by("-start_date", "-id")
 
 
-def sprint_list(product) -> QuerySet[Sprint]:
-    """The product's sprints, newest first, with how many items each holds."""
-    item_counts = (
-        SprintItem.objects.filter(sprint_id=OuterRef("pk"))
-        .exclude(outcome=Outcome.REMOVED)
-        .order_by()
-        .values("sprint_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def sprint_list(product) -> QuerySet:
+    """The product's sprints, newest first, as plain rows (`values()`) with what
+    the list shows of each: how many items it holds and, for a sprint that is
+    not closed, its live planned and finished points (None when it has no
+    entries at all; closed sprints carry frozen figures). All in one query:
+    each figure is a subquery, so only the sprints on the page are counted, and
+    a closed sprint's live points are never computed (CASE)."""
+    entries = SprintItem.objects.filter(sprint_id=OuterRef("pk")).order_by().values("sprint_id")
+    item_counts = entries.exclude(outcome=Outcome.REMOVED).annotate(n=Count("pk")).values("n")
+    in_sprint = ~Q(outcome=Outcome.REMOVED)
+
+    def live(condition: Q):
+        # Over every entry, removed ones adding 0: no entry at all gives NULL (nothing to show).
+        points = Sum(Case(When(condition, then="points"), default=Value(Decimal(0)), output_field=POINTS_FIELD))
+        total = Subquery(entries.annotate(p=points).values("p"), output_field=POINTS_FIELD)
+        return Case(When(status=Sprint.Status.CLOSED, then=Value(None)), default=total, output_field=POINTS_FIELD)
+
     return (
         Sprint.objects.filter(product=product)
-        .select_related("product")
-        .defer("burndown")  # a frozen chart per closed sprint: 50 JSON documents the list never shows
-        # A subquery, so only the sprints on the page are counted (not every item of every sprint).
-        .annotate(item_count=Coalesce(Subquery(item_counts, output_field=IntegerField()), 0))
         .order_by("-start_date", "-id")
+        .values(*SPRINT_LIST_FIELDS)
+        .annotate(
+            item_count=Coalesce(Subquery(item_counts, output_field=IntegerField()), 0),
+            live_planned=live(in_sprint),
+            live_done=live(in_sprint & Q(item__status=BacklogItem.Status.DONE)),
+        )
     )
+
+
+SPRINT_LIST_FIELDS = (
+    "pk",
+    "name",
+    "kind",
+    "status",
+    "start_date",
+    "end_date",
+    "committed_points",
+    "completed_points",
+    "completed_committed_points",
+)
+POINTS_FIELD: DecimalField = DecimalField(max_digits=12, decimal_places=1)
 
 
 def open_sprints(product) -> list[Sprint]:
@@ -104,23 +140,6 @@ def closing(sprint: Sprint) -> Closing:
         unfinished=[entry for entry in entries if entry.is_unfinished],
         targets=Sprint.objects.filter(product_id=sprint.product_id, status=Sprint.Status.PLANNED).exclude(pk=sprint.pk),
     )
-
-
-def live_points(sprints: Iterable[Sprint]) -> dict[int, dict]:
-    """Planned and finished points of sprints that are not closed (closed ones carry frozen figures)."""
-    ids = [sprint.pk for sprint in sprints if not sprint.is_closed]
-    if not ids:
-        return {}
-    in_sprint = ~Q(outcome=Outcome.REMOVED)
-    rows = (
-        SprintItem.objects.filter(sprint_id__in=ids)
-        .values("sprint_id")
-        .annotate(
-            planned=Sum("points", filter=in_sprint),
-            done=Sum("points", filter=in_sprint & Q(item__status=BacklogItem.Status.DONE)),
-        )
-    )
-    return {row["sprint_id"]: {"planned": row["planned"] or 0, "done": row["done"] or 0} for row in rows}
 
 
 def sprint_figures(sprint: Sprint) -> metrics.Figures:

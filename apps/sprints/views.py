@@ -22,7 +22,7 @@ from apps.core.http import flash_errors, page, posted
 from apps.products.access import get_product
 from apps.sprints import access, forms, selectors, services
 from apps.sprints.models import Sprint, SprintItem
-from apps.sprints.rows import sprint_item_rows
+from apps.sprints.rows import sprint_item_rows, sprint_rows
 
 SPRINTS_PER_PAGE = 50
 VIEW, WORK, PLAN = Action.VIEW_SPRINTS, Action.WORK_SPRINT, Action.PLAN_SPRINTS
@@ -40,8 +40,7 @@ def _sprint(request, product_slug: str, sprint_id, action: Action = VIEW):
 def sprint_list(request, product_slug):
     product = get_product(request.user, product_slug, VIEW)
     sprints = Paginator(selectors.sprint_list(product), SPRINTS_PER_PAGE).get_page(request.GET.get("page"))
-    live = selectors.live_points(sprints.object_list)
-    rows = [(sprint, live.get(sprint.pk)) for sprint in sprints.object_list]
+    rows = sprint_rows(sprints.object_list, product=product)
     return TemplateResponse(
         request,
         "sprints/sprint_list.html",
