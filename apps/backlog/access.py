@@ -129,6 +129,17 @@ def access_item(user, product: Product, number, action: Action = Action.VIEW_BAC
     return item
 
 
+def item_number(user, product: Product, number, action: Action = Action.VIEW_BACKLOG) -> int:
+    """The number of an item of the product, checked as `access_item` checks it
+    but without reading the row: for a service whose own statement finds the
+    item by number (and answers BacklogItem.DoesNotExist when there is none)."""
+    require(user, action, product)
+    wanted = as_id(number)
+    if wanted is None or wanted > MAX_NUMBER:
+        raise Http404(f"No item #{number} in this backlog.")
+    return wanted
+
+
 def access_item_by_id(user, product: Product, item_id, action: Action = Action.VIEW_BACKLOG) -> BacklogItem:
     """The item with this id in the product's backlog (just the row): how the
     API and other apps (a sprint's plan) name an item."""

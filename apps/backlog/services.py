@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -243,12 +243,16 @@ def item_move(
     if anchor.pk == item.pk:
         return item
     _lock_product(item.product_id)
-    anchor_rank = BacklogItem.objects.values_list("rank", flat=True).get(pk=anchor.pk)
+    # The anchor's rank (read again under the lock) and its neighbour on the side the item goes, in one query.
     others = BacklogItem.objects.filter(product_id=item.product_id).exclude(pk=item.pk)
     if before is not None:
-        lower, upper = others.filter(rank__lt=anchor_rank).aggregate(r=Max("rank"))["r"], anchor_rank
+        neighbour = others.filter(rank__lt=OuterRef("rank")).order_by("-rank").values("rank")[:1]
     else:
-        lower, upper = anchor_rank, others.filter(rank__gt=anchor_rank).aggregate(r=Min("rank"))["r"]
+        neighbour = others.filter(rank__gt=OuterRef("rank")).order_by("rank").values("rank")[:1]
+    anchor_rank, next_rank = (
+        BacklogItem.objects.filter(pk=anchor.pk).values_list("rank", Subquery(neighbour)).order_by().get()
+    )
+    lower, upper = (next_rank, anchor_rank) if before is not None else (anchor_rank, next_rank)
     new_rank = ranking.rank_between(lower, upper)
     if new_rank is None:
         new_rank = ranking.make_room(product_id=item.product_id, moving_pk=item.pk, lower=lower, upper=upper)
@@ -258,30 +262,45 @@ def item_move(
 @transaction.atomic
 def item_move_to(*, actor: User, item: BacklogItem, edge: Literal["top", "bottom"]) -> BacklogItem:
     """Put the item first or last in its product's backlog."""
-    if edge not in ("top", "bottom"):
-        raise ValidationError({"to": f"Move to 'top' or 'bottom', not {edge!r}."})
+    _check_edge(edge)
     _lock_product(item.product_id)
-    item.rank = _rank_to_edge(item, edge)
+    item.rank = _rank_to_edge(item.product_id, edge, "id", item.pk)
     return item
 
 
-def _rank_to_edge(item: BacklogItem, edge: Literal["top", "bottom"]) -> int:
-    """One statement: the item's rank becomes one GAP beyond the edge's, unless
-    it is the edge already, and the rank it ends with comes back (RETURNING;
-    PostgreSQL and SQLite 3.35+). The product lock is held, so the edge cannot
-    move meanwhile. Writes the item's rank only, no history row."""
+@transaction.atomic
+def item_number_move_to(*, actor: User, product: Product, number: int, edge: Literal["top", "bottom"]) -> int:
+    """`item_move_to` for the item with this number in the product (the page's
+    buttons): the statement that moves it finds it, so it is never read before.
+    Returns its new rank; BacklogItem.DoesNotExist if the product has no such item."""
+    _check_edge(edge)
+    _lock_product(product)
+    return _rank_to_edge(product.pk, edge, "number", number)
+
+
+def _check_edge(edge: str) -> None:
+    if edge not in ("top", "bottom"):
+        raise ValidationError({"to": f"Move to 'top' or 'bottom', not {edge!r}."})
+
+
+def _rank_to_edge(product_id: int, edge: Literal["top", "bottom"], key: Literal["id", "number"], value: int) -> int:
+    """One statement: the item's rank (the product's item whose `key` column is
+    `value`) becomes one GAP beyond the edge's, unless it is the edge already,
+    and the rank it ends with comes back (RETURNING; PostgreSQL and SQLite
+    3.35+). The product lock is held, so the edge cannot move meanwhile. Writes
+    the item's rank only, no history row."""
     table = connection.ops.quote_name(BacklogItem._meta.db_table)
     extreme, step = ("MIN", -ranking.GAP) if edge == "top" else ("MAX", ranking.GAP)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET rank = CASE WHEN {table}.rank = edge.rank THEN edge.rank ELSE edge.rank + %s END "  # noqa: S608 -- names from the model, values as parameters
             f"FROM (SELECT {extreme}(rank) AS rank FROM {table} WHERE product_id = %s) AS edge "
-            f"WHERE {table}.id = %s RETURNING {table}.rank",
-            [step, item.product_id, item.pk],
+            f"WHERE {table}.product_id = %s AND {table}.{key} = %s RETURNING {table}.rank",
+            [step, product_id, product_id, value],
         )
         row = cursor.fetchone()
     if row is None:
-        raise BacklogItem.DoesNotExist(f"Item {item.pk} is gone.")
+        raise BacklogItem.DoesNotExist(f"No item with {key} {value} in product {product_id}.")
     return row[0]
 
 

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import ChoiceField
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -204,14 +204,19 @@ def item_move(request, product_slug, number):
     """Reorder: before/after another item's number, or to the top/bottom. Answers
     the page's script: 204, or 400 with the reason as plain text."""
     product = get_product(request.user, product_slug, Action.REORDER_BACKLOG)
-    item = access.access_item(request.user, product, number, Action.REORDER_BACKLOG, detail=False)
     form = MoveForm(request.POST)
     if form.is_valid():
         with errors_on(form):
             where, value = form.place()
             if where == "to":
-                services.item_move_to(actor=request.user, item=item, edge=value)
+                # To the top or bottom: the moving statement finds the item by its number (no read first).
+                wanted = access.item_number(request.user, product, number, Action.REORDER_BACKLOG)
+                try:
+                    services.item_number_move_to(actor=request.user, product=product, number=wanted, edge=value)
+                except BacklogItem.DoesNotExist:
+                    raise Http404(f"No item #{number} in this backlog.") from None
             else:
+                item = access.access_item(request.user, product, number, Action.REORDER_BACKLOG, detail=False)
                 anchor = access.access_anchor(
                     request.user, product, value, message=f"There is no item #{value} in this backlog to move next to."
                 )
@@ -219,6 +224,8 @@ def item_move(request, product_slug, number):
             if request.htmx or request.headers.get("X-Requested-With") == "fetch":
                 return HttpResponse(status=204)
             return redirect("backlog:list", product.slug)
+    # A move of an item that is not there is a 404 before it is a bad form.
+    access.access_item(request.user, product, number, Action.REORDER_BACKLOG, detail=False)
     return HttpResponse(error_text(form), status=form_status(form), content_type="text/plain")
 
 
