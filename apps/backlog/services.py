@@ -634,4 +634,13 @@ def _validate(item: BacklogItem) -> None:
         raise ValidationError({"assignee": "Only members of the product's team can be assigned."})
     if not item.title:
         raise ValidationError({"title": "An item needs a title."})
-    item.full_clean(exclude=["rank", "number", "product", "created_by", "parent", "assignee", "labels"])
+    # What is left to check among the constraints is the estimate range, which
+    # Django asks the database about (a query and two savepoints per check): an
+    # item without any estimate satisfies both, so they are asked only with one.
+    estimated = any(
+        value is not None for value in (item.estimate_optimistic, item.estimate_likely, item.estimate_pessimistic)
+    )
+    item.full_clean(
+        exclude=["rank", "number", "product", "created_by", "parent", "assignee", "labels"],
+        validate_constraints=estimated,
+    )
