@@ -156,8 +156,9 @@ def sql_fetch(sql: str, params=()):
     return fetch
 
 
-def measure_get(client: Client, url: str, repeat: int = 15, expect: int = 200) -> Figures:
-    return measure(getter(client, url, expect), repeat=repeat)
+def measure_get(client: Client, url: str, repeat: int = 15, expect: int = 200) -> "Compared":
+    """A GET beside the empty view's floor (page or API), for figures without a hand-written SQL floor."""
+    return compare(client, getter(client, url, expect), None, api=url.startswith("/api/"), repeat=repeat)
 
 
 def raw_sql_floor(sql: str, params=(), repeat: int = 15) -> Figures:
@@ -168,18 +169,25 @@ def raw_sql_floor(sql: str, params=(), repeat: int = 15) -> Figures:
 @dataclass
 class Compared:
     figures: Figures
-    sql: Figures
+    sql: Figures | None  # None: no hand-written SQL of the same rows
     view: Figures
 
     @property
+    def floor_ms(self) -> float:
+        return (self.sql.median_ms if self.sql else 0.0) + self.view.median_ms
+
+    @property
     def ratio(self) -> float:
-        return self.figures.median_ms / (self.sql.median_ms + self.view.median_ms)
+        return self.figures.median_ms / self.floor_ms
 
 
-def compare(client: Client, action, sql: str, params=(), *, api: bool, repeat: int = 15) -> Compared:
-    """`action` (a request) beside its two floors: the SQL of its rows and an
-    empty view (page or API) for the same signed-in client, interleaved."""
+def compare(client: Client, action, sql: str | None, params=(), *, api: bool, repeat: int = 15) -> Compared:
+    """`action` (a request) beside its floors: the SQL of its rows (when given)
+    and an empty view (page or API) for the same signed-in client, interleaved."""
     empty = getter(client, EMPTY_API if api else EMPTY_PAGE)
+    if sql is None:
+        figures, view_floor = measure_many([action, empty], repeat=repeat)
+        return Compared(figures, None, view_floor)
     figures, sql_floor, view_floor = measure_many([action, sql_fetch(sql, params), empty], repeat=repeat)
     return Compared(figures, sql_floor, view_floor)
 
@@ -212,12 +220,16 @@ def _line(label: str, figures: Figures) -> str:
 
 
 def print_row(label: str, figures: Figures | Compared, floor: Figures | None = None) -> None:
+    """One figure; a request's with its floors and the ratio to them. `floor`: a
+    raw SQL floor measured apart, for a request compared to the empty view only."""
     if isinstance(figures, Compared):
+        if figures.sql is None and floor is not None:
+            figures = Compared(figures.figures, floor, figures.view)
         line = _line(label, figures.figures)
+        sql = f"SQL {figures.sql.median_ms:.1f} + " if figures.sql else ""
         line += (
-            f"   floors: SQL {figures.sql.median_ms:.1f} + view {figures.view.median_ms:.1f}"
-            f" ({figures.view.queries} q) = {figures.sql.median_ms + figures.view.median_ms:.1f} ms"
-            f"   ×{figures.ratio:.1f}"
+            f"   floors: {sql}view {figures.view.median_ms:.1f} ({figures.view.queries} q)"
+            f" = {figures.floor_ms:.1f} ms   ×{figures.ratio:.1f}"
         )
     else:
         line = _line(label, figures)
