@@ -1,4 +1,4 @@
-"""Dashboard and product list for a person in many products."""
+"""My work (the home page) and the product list for a person in many products."""
 
 from apps.accounts.models import Membership, Role, User
 from apps.products.models import Product
@@ -24,5 +24,5 @@ def run() -> None:
             "JOIN products_product p ON p.id = m.product_id WHERE m.user_id = %s ORDER BY p.name",
             [user.pk],
         )
-        print_row(f"dashboard, {size} products", measure_get(client, "/"), floor)
+        print_row(f"my work (home page), {size} products", measure_get(client, "/"), floor)
         print_row(f"API product list (first page), {size} products", measure_get(client, "/api/v1/products/"))

@@ -11,7 +11,6 @@ from apps.accounts.permissions import may_create_products
 from apps.core.http import as_id
 from apps.home import search as global_search
 from apps.home import sections
-from apps.products.selectors import memberships_of_user
 
 PAGE_SIZE = 20
 MAX_PAGES = 10
@@ -19,11 +18,8 @@ MAX_PAGES = 10
 
 @login_required
 def my_work(request):
-    context = {
-        "sections": sections.render(request),
-        "memberships": memberships_of_user(request.user),
-        "may_create_products": may_create_products(request.user),
-    }
+    # "My products" lists the header menu's memberships (my_memberships): no query of its own.
+    context = {"sections": sections.render(request), "may_create_products": may_create_products(request.user)}
     return TemplateResponse(request, "home/my_work.html", context)
 
 

@@ -15,11 +15,13 @@ def product_switcher(request):
 
 
 def _menu(user) -> list[dict]:
-    """What templates read of a membership: .product.name/.slug/.get_absolute_url, .get_role_display."""
+    """What templates read of a membership: .product.name/.slug/.get_absolute_url, .role, .get_role_display
+    (the header's menu, and the "My products" list of My work)."""
     url = reverse("products:detail", args=["-slug-"])
     return [
         {
             "product": {"name": m.name, "slug": m.slug, "get_absolute_url": url.replace("-slug-", m.slug)},
+            "role": m.role.value,
             "get_role_display": m.role.label,
         }
         for m in products_of(user)

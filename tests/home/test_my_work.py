@@ -68,6 +68,9 @@ def test_a_stakeholder_sees_an_open_survey_and_answers_it_from_my_work(browser_c
 def test_my_products_and_the_products_page_stay_reachable(browser_client, product, stakeholder):
     response = browser_client.as_user(stakeholder).get("/")
     assertContains(response, 'aria-label="My products"')
+    mine = response.content.decode().split('aria-label="My products"')[1]
+    assert '<a href="/p/recommender/">Recommender</a>' in mine
+    assert '<span class="badge role-stakeholder">Stakeholder</span>' in mine
     assertContains(response, 'href="/products/"')
     assertContains(browser_client.get("/products/"), "Recommender")
 
