@@ -10,7 +10,6 @@ page (see apps/backlog/rows.py for why).
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3
@@ -34,7 +33,7 @@ def sprint_item_rows(product, sprint: Sprint, entries: list[SprintItem]) -> list
             "blocked": getattr(entry, "blocked", False),
             "stage": entry.stage.name if entry.stage else "",
             "status": statuses.get(entry.item.status, entry.item.status),
-            "points": floatformat(entry.points, "-1"),
+            "points": points(entry.points),
             "in_plan": _in_plan(sprint, entry),
             "outcome": outcomes.get(entry.outcome, entry.outcome),
         }
