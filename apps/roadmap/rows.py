@@ -10,6 +10,7 @@ shows, so the card can be kept rendered under it (the "fragments" cache)."""
 
 import datetime
 import functools
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -129,13 +130,23 @@ def progress(work: list[selectors.WorkRow]) -> dict | None:
 # --- the timeline ------------------------------------------------------------------
 
 
+@dataclass
+class Timeline:
+    columns: list[selectors.Column]
+    bars: list[dict]  # rows of the items with dates; "cells" writes a row's <td>s when called
+    marks: list[list[Milestone]]  # the milestones of each column
+    undated: list[dict]
+    key: str  # everything the bars' rows show, for keeping them rendered
+
+
 def timeline(
     values: list[dict], milestone_list: list[Milestone], *, prefix: str, scale: str, today: datetime.date
-) -> tuple[list[selectors.Column], list[dict], list[list[Milestone]], list[dict]]:
+) -> Timeline:
     """Columns from the earliest start to the latest end (today included), a
-    row per item that has dates (its cells' HTML written here: a 300-item
-    timeline has thousands of cells), the milestones of each column, and the
-    items without dates."""
+    row per item that has dates, the milestones of each column, and the items
+    without dates. A row's cells are written in Python when the rows are
+    rendered (a 300-item timeline has thousands of cells); the rows are kept
+    rendered under `key`, which holds every value they show."""
     cards = [row(item, prefix) for item in values]
     spans = [
         (_start(item, card["target"], today), _end(item, card["target"]))
@@ -153,11 +164,12 @@ def timeline(
             continue
         card["start"], card["end"] = start, end
         card["span"] = f"{day_label(start, 'j M')} – {day_label(end, 'j M Y') if end else ''}"
-        cells = _cells(columns, empty, start, end, escape(card["title"]), unit, today)
-        card["cells"] = mark_safe("".join(cells))  # noqa: S308 -- integers, and the title escaped above
+        card["cells"] = functools.partial(_row_cells, columns, empty, start, end, card["title"], unit, today)
         bars.append(card)
     marks = [[m for m in milestone_list if column.start <= m.date <= column.end] for column in columns]
-    return columns, bars, marks, undated
+    shown = [(bar["url"], bar["title"], bar["horizon_label"], bar["span"], bar["start"], bar["end"]) for bar in bars]
+    key = repr((unit, today, [(c.start, c.end, c.is_current) for c in columns], shown))
+    return Timeline(columns, bars, marks, undated, key)
 
 
 def _start(values: dict, target: datetime.date | None, today: datetime.date) -> datetime.date | None:
@@ -184,21 +196,24 @@ def _empty_cell(column: selectors.Column, today: datetime.date) -> str:
     return f'<td class="cell ">{_today_line(column, today)}</td>'
 
 
-def _cells(columns, empty, start, end, title: str, unit: str, today: datetime.date):
+def _row_cells(columns, empty, start, end, title: str, unit: str, today: datetime.date) -> str:
     """The <td>s of one row: empty outside the bar; the bar's first, middle and last cells."""
+    title = escape(title)
+    cells = []
     for column, blank in zip(columns, empty, strict=True):
         if end is None or start > column.end or end < column.start:
-            yield blank
+            cells.append(blank)
             continue
         first_cell, last_cell = start >= column.start, end <= column.end
         shape = "single" if first_cell and last_cell else "start" if first_cell else "end" if last_cell else "bar"
         left = column.at(start) if first_cell else 0
         right = 100 - column.at(end) if last_cell else 0
-        yield (
+        cells.append(
             f'<td class="cell {shape}">{_today_line(column, today)}'
             f'<span class="bar" style="left: {left}%; right: {right}%" aria-hidden="true"></span>'
             f'<span class="sr-only">{title} runs in this {unit}</span></td>'
         )
+    return mark_safe("".join(cells))  # noqa: S308 -- integers, and the title escaped above
 
 
 # --- the CSV -------------------------------------------------------------------------

@@ -78,17 +78,12 @@ def timeline(request, product_slug):
     items = rows.item_values(access.visible_items(request.user, product))
     milestones = selectors.milestones(access.visible_milestones(request.user, product))
     today = timezone.localdate()
-    columns, bars, marks, undated = rows.timeline(
-        items, milestones, prefix=rows.items_prefix(product), scale=scale, today=today
-    )
+    drawn = rows.timeline(items, milestones, prefix=rows.items_prefix(product), scale=scale, today=today)
     context = {
         "product": product,
         "scale": scale,
         "scales": SCALES,
-        "columns": columns,
-        "bars": bars,
-        "column_marks": marks,
-        "undated": undated,
+        "timeline": drawn,
         "today": today,
         **_rights(request.user, product),
     }

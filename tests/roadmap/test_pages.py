@@ -246,7 +246,7 @@ def test_a_card_shows_what_changed_since_it_was_last_rendered(browser_client, pm
     work = backlog(product, 3, 5)
     item = make_roadmap_item("Churn model", horizon=Horizon.NOW, shared=True, backlog_items=work)
     client = browser_client.as_user(pm)
-    for page in ("board", "shared"):
+    for page in ("board", "shared", "timeline"):
         assert "Churn model" in client.get(url(page)).content.decode()
     RoadmapItem.objects.filter(pk=item.pk).update(title="Churn model v2", target_quarter="2031-Q2")
     work[0].status = "done"
@@ -254,7 +254,8 @@ def test_a_card_shows_what_changed_since_it_was_last_rendered(browser_client, pm
     board = client.get(url("board")).content.decode()
     assert "Churn model v2" in board and "Target 2031 Q2" in board and "1 of 2 items, 3 of 8 points done" in board
     assert "Churn model v2" in client.get(url("shared")).content.decode()
-    assert "Churn model v2" in client.get(url("timeline")).content.decode()
+    timeline = client.get(url("timeline")).content.decode()
+    assert "Churn model v2" in timeline and "1 Apr – 30 Jun 2031" in timeline
 
 
 def test_the_timeline_draws_bars_within_months_and_today(browser_client, pm, make_roadmap_item):
