@@ -226,10 +226,25 @@ def forget_roles(user) -> None:
     """Drop the cached roles after the user's memberships changed."""
     user.__dict__.pop("_product_roles", None)
     user.__dict__.pop("_product_memberships", None)
+    user.__dict__.pop("_role_in_product", None)
+
+
+def note_role(user, product_id: int, role: str | None) -> None:
+    """Keep, for this request, the user's role in one product read together
+    with the product (apps.products.access.get_product: one query for both),
+    so that checking it needs no query of its own. Everything else (the
+    product menu, `roles_of`, other products) still reads every membership."""
+    if user.is_authenticated:
+        user.__dict__.setdefault("_role_in_product", {})[product_id] = None if role is None else Role(role)
 
 
 def role_in(user, product) -> Role | None:
-    return roles_of(user).get(_product_id(product))
+    product_id = _product_id(product)
+    noted = getattr(user, "_role_in_product", None)
+    if noted is not None and product_id in noted and getattr(user, "_product_roles", None) is None:
+        scope = scope_of(user)
+        return noted[product_id] if scope is None or scope.product_id == product_id else None
+    return roles_of(user).get(product_id)
 
 
 def can(user, action: Action, product) -> bool:

@@ -6,11 +6,11 @@ it is about to do (apps.accounts.permissions decides who may). Each app's own
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from apps.accounts.models import Membership
-from apps.accounts.permissions import Action, product_ids_where, require
+from apps.accounts.permissions import Action, note_role, product_ids_where, require
 from apps.core.lookups import one_by_id
 from apps.products import selectors
 from apps.products.models import MetricReading, OutcomeMetric, Product
@@ -19,9 +19,17 @@ from apps.products.models import MetricReading, OutcomeMetric, Product
 def get_product(user, slug: str, action: Action = Action.VIEW_PRODUCT) -> Product:
     """The product with this slug if the user may do `action` on it: 404 for
     people outside the product, 403 for a member whose role lacks the right."""
-    product = Product.objects.filter(slug=slug).first()
+    products = Product.objects.filter(slug=slug)
+    noting = user.is_authenticated and getattr(user, "_product_roles", None) is None
+    if noting:
+        # The viewer's role comes in the same query (permissions.note_role), unless every role is read already.
+        role = Membership.objects.filter(product=OuterRef("pk"), user=user).values("role")[:1]
+        products = products.annotate(viewer_membership=Subquery(role))
+    product = products.first()
     if product is None:
         raise Http404("No such product.")
+    if noting:
+        note_role(user, product.pk, getattr(product, "viewer_membership"))  # noqa: B009 -- an annotation
     # Kept on the object so templates can show only what the role may do.
     product.viewer_role = require(user, action, product)
     return product

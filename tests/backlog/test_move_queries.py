@@ -1,6 +1,6 @@
 """A move through the backlog page costs a fixed number of queries, whatever
 the size of the backlog. Counted here on SQLite inside the test's transaction:
-the session and the user (sign-in), the product and the viewer's role, then
+the session and the user (sign-in), the product with the viewer's role, then
 the move's transaction (SAVEPOINT ... RELEASE here; BEGIN ... COMMIT on its own)
 around the product lock and the moving statement(s). To the top the UPDATE
 finds the item by its number itself; no row is read before it."""
@@ -12,10 +12,10 @@ from tests.factories import BacklogItemFactory
 from tests.utils import queries_of
 
 URL = "/p/recommender/backlog/"
-# session, user, product, role; SAVEPOINT, product lock, UPDATE ... RETURNING, RELEASE
-TO_TOP = 8
-# session, user, product, role, item, anchor; SAVEPOINT, lock, anchor rank with its neighbour, UPDATE, RELEASE
-NEXT_TO = 11
+# session, user, product with role; SAVEPOINT, product lock, UPDATE ... RETURNING, RELEASE
+TO_TOP = 7
+# session, user, product with role, item, anchor; SAVEPOINT, lock, anchor rank with its neighbour, UPDATE, RELEASE
+NEXT_TO = 10
 
 
 def _order(product):
