@@ -1,4 +1,5 @@
 from apps.core.markdown import render_markdown
+from apps.core.templatetags.portal import markdown_filter
 
 
 def test_markdown_is_rendered_and_what_is_unsafe_removed():
@@ -20,3 +21,10 @@ def test_one_text_leaves_nothing_behind_for_the_next():
 def test_no_text_renders_as_nothing_so_a_default_can_show():
     assert render_markdown("") == ""
     assert render_markdown(None) == ""
+
+
+def test_the_template_filter_renders_each_text_as_the_renderer_does_and_follows_an_edit():
+    assert markdown_filter("Looks **good**") == render_markdown("Looks **good**")
+    assert markdown_filter("Looks **good**") == render_markdown("Looks **good**")  # the second time from the cache
+    assert "<em>fine</em>" in markdown_filter("Looks *fine*")
+    assert markdown_filter("") == "" and markdown_filter(None) == ""

@@ -3,15 +3,19 @@ import uuid
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from apps.core.markdown import render_markdown
+from apps.core.markdown import render_markdown_many
 
 register = template.Library()
 
 
 @register.filter(name="markdown")
 def markdown_filter(text):
-    return render_markdown(text)
+    """Rendered once per text in each process (kept in the fragments cache by its digest)."""
+    if not text:
+        return mark_safe("")
+    return render_markdown_many([text])[0]
 
 
 @register.filter
