@@ -61,7 +61,9 @@ KEEP = os.environ.get("BENCH_KEEPDB", "") not in ("", "0")
 def scratch_database(module: str = "bench"):
     """A fresh database beside the real one (test_<name>, or a file under var/
     for SQLite). BENCH_KEEPDB=1 keeps one per module between runs, so scale
-    data is made once (a module that supports it only adds what is missing)."""
+    data is made once (a module that supports it only adds what is missing:
+    its smaller sizes then run on the data of the largest, so figures for the
+    README come from runs without it)."""
     test = settings.DATABASES["default"]["TEST"]
     if connection.vendor == "sqlite":
         test["NAME"] = str(settings.VAR_DIR / (f"{module}.sqlite3" if KEEP else f"bench-{os.getpid()}.sqlite3"))
@@ -71,8 +73,9 @@ def scratch_database(module: str = "bench"):
     try:
         yield
     finally:
-        if not KEEP:
-            teardown_databases(config, verbosity=0)
+        # Kept or not, the connection goes back to the real database's name, so
+        # the next module's scratch database is named after it too.
+        teardown_databases(config, verbosity=0, keepdb=KEEP)
 
 
 def client_for(user) -> Client:
