@@ -54,7 +54,7 @@ def ledger(hypotheses: QuerySet[Hypothesis]) -> QuerySet[Hypothesis]:
 def experiments_of(hypothesis: Hypothesis) -> QuerySet[Experiment]:
     return (
         Experiment.objects.filter(hypothesis=hypothesis)
-        .select_related("sprint", "concluded_by", "created_by")
+        .select_related("sprint")  # the page links the sprint; nobody else is shown
         .order_by("created_at", "id")
     )
 

@@ -64,6 +64,35 @@ def test_stakeholders_see_only_published_hypotheses_and_never_internals(
     assert client.get(f"{LEDGER}{unpublished.number}/").status_code == 404
 
 
+def test_rows_rendered_for_the_team_are_never_served_to_stakeholders(browser_client, member, stakeholder, published):
+    # Ledger rows and log entries are kept rendered by what they show (the "fragments" cache);
+    # the team's shape of the page is part of that key.
+    team = browser_client.as_user(member)
+    assertContains(team.get(LEDGER), 'title="Published to stakeholders"')
+    decision = f'<a href="{LEDGER}{published.number}/">{published.reference}</a> · Decision'
+    assertContains(team.get(LEARNING), decision)
+    client = browser_client.as_user(stakeholder)
+    ledger = client.get(LEDGER)
+    assertContains(ledger, "showing similar items")
+    assertNotContains(ledger, 'title="Published to stakeholders"')
+    assertContains(ledger, "Similar items distract shoppers.")  # the public column
+    log = client.get(LEARNING)
+    assertContains(log, "Similar items distract shoppers.")
+    assertNotContains(log, decision)
+
+
+def test_a_ledger_row_shows_what_changed_since_it_was_last_rendered(browser_client, member, published):
+    client = browser_client.as_user(member)
+    assertContains(client.get(LEDGER), "showing similar items")
+    assertContains(client.get(LEARNING), "Similar items distract shoppers.")
+    Hypothesis.objects.filter(pk=published.pk).update(change="showing related items", confidence_after=77)
+    LearningEntry.objects.filter(hypothesis=published).update(learned="Related items distract too.")
+    ledger = client.get(LEDGER)
+    assertContains(ledger, "showing related items")
+    assertContains(ledger, "→ 77 %")
+    assertContains(client.get(LEARNING), "Related items distract too.")
+
+
 def test_stakeholders_search_and_filter_only_what_is_published(browser_client, stakeholder, published, unpublished):
     client = browser_client.as_user(stakeholder)
     assertNotContains(client.get(LEDGER + "?q=bundling"), "bundling accessories")

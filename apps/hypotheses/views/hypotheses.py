@@ -27,6 +27,7 @@ from apps.hypotheses import access, selectors, services
 from apps.hypotheses.evaluation import experiment_verdict
 from apps.hypotheses.forms import AssumptionForm, HypothesisForm, LinkForm, StatusForm, TestItemFormSet
 from apps.hypotheses.models import Hypothesis
+from apps.hypotheses.rows import for_rows, ledger_rows
 from apps.products.access import get_product
 
 PAGE_SIZE = 50
@@ -44,13 +45,15 @@ def ledger(request, product_slug):
     product = get_product(request.user, product_slug, VIEW)
     filters = access.filtered_hypotheses(request.user, product, request.GET)
     valid = filters.is_valid()
-    rows = filters.qs if valid else filters.queryset.none()
+    internal = access.sees_internals(request.user, product)
+    rows = for_rows(filters.qs if valid else filters.queryset.none(), internal=internal)
     paged = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "product": product,
         "filter": filters,
         "page": paged,
-        "internal": access.sees_internals(request.user, product),
+        "rows": ledger_rows(paged.object_list, product=product, internal=internal),
+        "internal": internal,
         "export_query": request.GET.urlencode(),
     }
     if context["internal"]:
@@ -145,10 +148,13 @@ def _status_form(hypothesis: Hypothesis, data=None) -> StatusForm:
     )
 
 
-def _proposal(hypothesis: Hypothesis) -> dict | None:
-    """The status the last recorded experiment proposes, and why, until the PM decides."""
-    experiment = hypothesis.proposed_by
-    if not hypothesis.proposed_status or experiment is None or experiment.observed_value is None:
+def _proposal(hypothesis: Hypothesis, experiments: list) -> dict | None:
+    """The status the last recorded experiment proposes, and why, until the PM decides.
+    The experiment is one of the hypothesis's own, already read for the page."""
+    if not hypothesis.proposed_status or hypothesis.proposed_by_id is None:
+        return None
+    experiment = next((e for e in experiments if e.pk == hypothesis.proposed_by_id), None) or hypothesis.proposed_by
+    if experiment is None or experiment.observed_value is None:
         return None
     why = ""
     if hypothesis.target is not None:
@@ -185,7 +191,7 @@ def _detail_context(request, product, hypothesis, **forms) -> dict:
         "learning": list(
             selectors.learning_entries(access.visible_learning(user, product).filter(hypothesis=hypothesis))
         ),
-        "proposal": _proposal(hypothesis),
+        "proposal": _proposal(hypothesis, experiments),
         "history": selectors.hypothesis_history(hypothesis, internal=True),
         "chart": _chart(hypothesis, experiments),
         "status_form": forms.get("status_form") or _status_form(hypothesis),

@@ -12,6 +12,7 @@ from apps.accounts.permissions import Action
 from apps.core.downloads import csv_download, download, safe_cell
 from apps.core.http import page
 from apps.hypotheses import access
+from apps.hypotheses.rows import for_log, log_rows
 from apps.products.access import get_product
 
 PAGE_SIZE = 50
@@ -25,12 +26,15 @@ def learning_log(request, product_slug):
     product = get_product(request.user, product_slug, VIEW)
     filters = access.filtered_learning(request.user, product, request.GET)
     valid = filters.is_valid()
-    entries = filters.qs if valid else filters.queryset.none()
+    internal = access.sees_internals(request.user, product)
+    entries = for_log(filters.qs if valid else filters.queryset.none(), internal=internal)
+    paged = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "product": product,
         "filter": filters,
-        "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
-        "internal": access.sees_internals(request.user, product),
+        "page": paged,
+        "rows": log_rows(paged.object_list, product=product),
+        "internal": internal,
         "export_query": request.GET.urlencode(),
     }
     return page(request, "hypotheses/learning.html", context, fragment="results", status=200 if valid else 400)
