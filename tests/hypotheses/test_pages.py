@@ -246,6 +246,21 @@ def test_linking_a_request_nobody_has_is_a_400(browser_client, pm, testing):
     assertContains(response, "is not a number", status_code=400)
 
 
+def test_forms_sent_back_with_errors_are_never_the_blank_ones_kept_rendered(browser_client, pm, testing):
+    # The page keeps its blank link and test-item forms rendered (the fragments cache); a form with errors is its own.
+    client = browser_client.as_user(pm)
+    url = f"{LEDGER}{testing.number}/"
+    assertContains(client.get(url), 'name="items-0-title"')
+    response = client.post(url + "links/", {"items": "#x"})
+    assertContains(response, "is not a number", status_code=400)
+    assertContains(response, 'value="#x"', status_code=400)
+    form = {"items-TOTAL_FORMS": "3", "items-INITIAL_FORMS": "0", "items-0-title": "Offline check"}
+    response = client.post(url + "test-items/", form | {"items-0-kind": "experiment", "items-0-story_points": "-1"})
+    assertContains(response, 'value="Offline check"', status_code=400)
+    assertContains(response, "greater than or equal to 0", status_code=400)
+    assertNotContains(client.get(url), "Offline check")
+
+
 def test_a_member_records_a_result_and_the_page_shows_the_proposal(browser_client, member, pm, testing):
     experiment = services.experiment_create(actor=member, hypothesis=testing, title="Backtest", method="backtest")
     response = browser_client.as_user(member).post(
