@@ -4,7 +4,6 @@ by username, labels by name), then the view calls a service."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import TypedDict
 
@@ -28,6 +27,7 @@ from apps.backlog.models import (
     is_highly_uncertain,
     is_overdue,
 )
+from apps.core.api import iso_datetime
 
 
 class LabelSerializer(serializers.ModelSerializer):
@@ -125,14 +125,6 @@ def _two_places(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(_CENT))
 
 
-def _when(value: datetime | None, zone) -> str | None:
-    # DRF's DateTimeField: in the current time zone, ISO 8601, "Z" for UTC.
-    if value is None:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def item_list_data(row: dict, zone=None) -> dict:
     """BacklogItemSerializer's output for a `selectors.item_rows` dict (with
     API_ROW_FIELDS): the same keys, order and formats, without a model object
@@ -162,9 +154,9 @@ def item_list_data(row: dict, zone=None) -> dict:
         "due_date": row["due_date"].isoformat() if row["due_date"] else None,
         "is_overdue": is_overdue(row["due_date"], row["status"]),
         "version": row["version"],
-        "created_at": _when(row["created_at"], zone),
-        "updated_at": _when(row["updated_at"], zone),
-        "done_at": _when(row["done_at"], zone),
+        "created_at": iso_datetime(row["created_at"], zone),
+        "updated_at": iso_datetime(row["updated_at"], zone),
+        "done_at": iso_datetime(row["done_at"], zone),
     }
 
 

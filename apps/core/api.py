@@ -1,5 +1,7 @@
 """What every API endpoint shares: pagination and one error shape."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import Throttled, ValidationError
@@ -37,6 +39,15 @@ class Pagination(PageNumberPagination):
                 errors[name] = [f"At most {highest}."]
         if errors:
             raise ValidationError(errors)
+
+
+def iso_datetime(value: datetime | None, zone) -> str | None:
+    """What DRF's DateTimeField answers, without the field: in `zone` (the
+    current time zone), ISO 8601, "Z" for UTC. For lists shaped in Python."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def exception_handler(exc, context):

@@ -280,3 +280,84 @@ def _numbers(links: QuerySet, number: str, *order: str) -> dict[int, list[int]]:
     for item_id, value in links.order_by(*ordering).values_list("roadmapitem_id", number):
         found.setdefault(item_id, []).append(value)
     return found
+
+
+# --- the API list --------------------------------------------------------------------
+
+# What the API's list shows of an item and its forecast (serializers.item_list_data shapes them).
+FORECAST_FIELDS = (
+    "forecast__pk",
+    "forecast__outcome",
+    "forecast__message",
+    "forecast__computed_at",
+    "forecast__start",
+    "forecast__p50",
+    "forecast__p85",
+    "forecast__p95",
+    "forecast__target",
+    "forecast__chance_on_target",
+    "forecast__histogram",
+    "forecast__previous_p85",
+    "forecast__moved_days",
+    "forecast__flagged",
+)
+API_FIELDS = (
+    "pk",
+    "title",
+    "outcome",
+    "horizon",
+    "status",
+    "start_date",
+    "target_date",
+    "target_quarter",
+    "public_description",
+    *FORECAST_FIELDS,
+)
+INTERNAL_API_FIELDS = (
+    "forecast__inputs",
+    "outcome_metric",
+    "rank",
+    "shared",
+    "internal_notes",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
+def api_values(items: QuerySet[RoadmapItem], *, internal: bool) -> QuerySet:
+    """The items (filtered and ordered by the API) as dicts of what the list
+    shows, for the paginator: one query, no model instances."""
+    return items.values(*API_FIELDS, *(INTERNAL_API_FIELDS if internal else ()))
+
+
+def api_links(values: list[dict], *, internal: bool, hypotheses: QuerySet) -> None:
+    """Adds to each row of a page what it links: "hypotheses" (those of
+    `hypotheses`, access.visible_hypotheses, by number) and, for the team,
+    "epics", "backlog_items" and "requests" (numbers, in the order the CSV
+    lists them) and "work" (selectors.work_of). A query per kind of link, as
+    the prefetches they replace, however many rows."""
+    ids = [row["pk"] for row in values]
+    if not ids:
+        return
+    bets: dict[int, list] = {}
+    links = RoadmapItem.hypotheses.through.objects.filter(roadmapitem_id__in=ids, hypothesis__in=hypotheses)
+    for link in links.select_related("hypothesis__metric").order_by("hypothesis__number"):
+        bets.setdefault(link.roadmapitem_id, []).append(link.hypothesis)
+    for row in values:
+        row["hypotheses"] = bets.get(row["pk"], [])
+    if not internal:
+        return
+    epics = _numbers(RoadmapItem.epics.through.objects.filter(roadmapitem_id__in=ids), "backlogitem__number")
+    backlog = _numbers(RoadmapItem.backlog_items.through.objects.filter(roadmapitem_id__in=ids), "backlogitem__number")
+    requests = _numbers(
+        RoadmapItem.requests.through.objects.filter(roadmapitem_id__in=ids),
+        "stakeholderrequest__number",
+        "stakeholderrequest__product_id",
+        "-stakeholderrequest__created_at",
+    )
+    work = selectors.work_of_ids(ids)
+    for row in values:
+        pk = row["pk"]
+        row["epics"], row["backlog_items"] = epics.get(pk, []), backlog.get(pk, [])
+        row["requests"], row["work"] = requests.get(pk, []), work[pk]

@@ -2,11 +2,16 @@
 notes, links or progress); the team gets the full one. Input and output
 serializers are separate where the shapes differ."""
 
+import datetime
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api import iso_datetime
 from apps.hypotheses.models import Hypothesis
-from apps.roadmap.models import Forecast, Horizon, Milestone, RoadmapItem
+from apps.roadmap import selectors
+from apps.roadmap.models import Forecast, Horizon, Milestone, RoadmapItem, quarter_end
 
 
 class ForecastSerializer(serializers.ModelSerializer):
@@ -133,6 +138,88 @@ class RoadmapItemSerializer(PublicRoadmapItemSerializer):
     def get_progress(self, item) -> dict | None:
         progress = getattr(item, "progress", None)
         return ProgressSerializer(progress).data if progress is not None else None
+
+
+# How RoadmapItemSerializer and PublicRoadmapItemSerializer format values, done
+# directly (DRF builds nested serializers per item and formats field by field):
+# for the list, whose rows are rows.api_values dicts with rows.api_links.
+# tests/roadmap/test_api.py pins that both agree.
+_POINTS = ProgressSerializer().fields["points_done"]
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def item_list_data(row: dict, *, internal: bool, zone=None) -> dict:
+    """RoadmapItemSerializer's output (PublicRoadmapItemSerializer's unless
+    `internal`) for a row of rows.api_values with rows.api_links: the same
+    keys, order and formats, without model objects or nested serializers."""
+    zone = zone or timezone.get_current_timezone()
+    data = {
+        "id": row["pk"],
+        "title": row["title"],
+        "outcome": row["outcome"],
+        "horizon": row["horizon"],
+        "status": row["status"],
+        "start_date": _day(row["start_date"]),
+        "target_date": _day(row["target_date"]),
+        "target_quarter": row["target_quarter"],
+        "target": _day(row["target_date"] or quarter_end(row["target_quarter"])),
+        "public_description": row["public_description"],
+        "forecast": _forecast_data(row, internal=internal, zone=zone),
+        "hypotheses": [
+            {"number": bet.number, "reference": bet.reference, "statement": bet.statement, "status": bet.status}
+            for bet in row["hypotheses"]
+        ],
+    }
+    if not internal:
+        return data
+    progress = selectors.progress_of(row["work"])
+    data |= {
+        "outcome_metric": row["outcome_metric"],
+        "rank": row["rank"],
+        "shared": row["shared"],
+        "internal_notes": row["internal_notes"],
+        "epics": row["epics"],
+        "backlog_items": row["backlog_items"],
+        "requests": [f"R-{number}" for number in row["requests"]],
+        "progress": {
+            "items_done": progress.items_done,
+            "items_total": progress.items_total,
+            "points_done": _POINTS.to_representation(progress.points_done),
+            "points_total": _POINTS.to_representation(progress.points_total),
+            "percent": progress.percent,
+        },
+        "created_at": iso_datetime(row["created_at"], zone),
+        "updated_at": iso_datetime(row["updated_at"], zone),
+        "version": row["version"],
+    }
+    return data
+
+
+def _forecast_data(row: dict, *, internal: bool, zone) -> dict | None:
+    """ForecastSerializer's output (PublicForecastSerializer's: no inputs) of the row's forecast."""
+    if row["forecast__pk"] is None:
+        return None
+    data = {
+        "outcome": row["forecast__outcome"],
+        "message": row["forecast__message"],
+        "computed_at": iso_datetime(row["forecast__computed_at"], zone),
+        "start": _day(row["forecast__start"]),
+        "p50": _day(row["forecast__p50"]),
+        "p85": _day(row["forecast__p85"]),
+        "p95": _day(row["forecast__p95"]),
+        "target": _day(row["forecast__target"]),
+        "chance_on_target": row["forecast__chance_on_target"],
+        "histogram": row["forecast__histogram"],
+    }
+    if internal:
+        data["inputs"] = row["forecast__inputs"]
+    data["previous_p85"] = _day(row["forecast__previous_p85"])
+    data["moved_days"] = row["forecast__moved_days"]
+    data["flagged"] = row["forecast__flagged"]
+    return data
 
 
 class RoadmapItemInputSerializer(serializers.Serializer):

@@ -6,10 +6,15 @@ import datetime
 import pytest
 
 from apps.accounts.models import Membership
-from apps.roadmap import forecasting, services
+from apps.core.renderers import JSONRenderer
+from apps.hypotheses.models import Hypothesis
+from apps.roadmap import access, forecasting, selectors, services
 from apps.roadmap.models import FeedToken, Horizon, Milestone, RoadmapItem
-from tests.factories import OutcomeMetricFactory
+from apps.roadmap.serializers import PublicRoadmapItemSerializer, RoadmapItemSerializer
+from tests.factories import HypothesisFactory, OutcomeMetricFactory, StakeholderRequestFactory
 from tests.roadmap.conftest import backlog, closed_sprints, epic
+from tests.roadmap.test_hypotheses import hypothesis
+from tests.utils import queries_of
 
 BASE = "/api/v1/products/recommender/roadmap"
 
@@ -179,3 +184,127 @@ def test_a_revoked_or_orphaned_feed_is_404(client, pm, stakeholder, product, roa
     assert client.get(f"/p/recommender/roadmap/calendar/{live}.ics").status_code == 404
     assert client.get("/p/recommender/roadmap/calendar/made-up.ics").status_code == 404
     assert FeedToken.objects.count() == 2
+
+
+# --- the list: rows shaped in Python, exactly as the serializers shape them -----------------------
+
+
+@pytest.fixture
+def every_kind_of_item(pm, product, make_roadmap_item):
+    """Items with and without forecasts, links, targets, metrics and hypotheses
+    (published and not, one on an outcome metric), shared and not."""
+    closed_sprints(product, 10, 12, 9)
+    metric = OutcomeMetricFactory(product=product, name="Conversion")
+    published = hypothesis(pm, product, "re-ranking by recency", published=True)
+    unpublished = hypothesis(pm, product, "a bigger carousel")
+    on_metric = HypothesisFactory(
+        product=product, number=9, metric=metric, metric_text="", target_date=datetime.date(2031, 3, 1)
+    )
+    Hypothesis.objects.filter(pk=on_metric.pk).update(
+        status="validated", published_at=datetime.datetime.now(datetime.UTC)
+    )
+    ranking_epic = epic(product)
+    backlog(product, 3, 5, parent=ranking_epic)
+    ranged = backlog(product, None, estimate_optimistic=1, estimate_likely=2, estimate_pessimistic=13)
+    done = backlog(product, 2, status="done")
+    asked = StakeholderRequestFactory(product=product, backlog_item=backlog(product, 8)[0])
+    plain = StakeholderRequestFactory(product=product)
+    make_roadmap_item(
+        "Everything",
+        horizon=Horizon.NOW,
+        shared=True,
+        outcome="Shoppers find more.",
+        outcome_metric=metric,
+        public_description="What stakeholders read.",
+        internal_notes="SECRET-NOTE",
+        start_date=datetime.date(2029, 1, 1),
+        target_date=datetime.date(2030, 1, 1),
+        epics=[ranking_epic],
+        backlog_items=[*ranged, *done],
+        requests=[asked, plain],
+        hypotheses=[unpublished, on_metric, published],
+    )
+    make_roadmap_item("By quarter, internal", horizon=Horizon.NOW, target_quarter="2031-Q2", hypotheses=[published])
+    make_roadmap_item(
+        "Done work only",
+        shared=True,
+        backlog_items=done,
+    )
+    forecasting.recompute(product_id=product.pk)
+    make_roadmap_item("No forecast yet", horizon=Horizon.LATER, shared=True)
+
+
+def _serialized(user, product) -> dict:
+    """The list as the item serializers made it (model instances, prefetches, progress)."""
+    internal = access.sees_internals(user, product)
+    items = access.with_hypotheses(user, product, selectors.roadmap_items(access.visible_items(user, product)))
+    items = list(items.prefetch_related("epics", "backlog_items", "requests") if internal else items)
+    work = selectors.work_of(items)
+    for item in items:
+        item.progress = selectors.progress_of(work[item.pk])
+    shape = RoadmapItemSerializer if internal else PublicRoadmapItemSerializer
+    return {"count": len(items), "next": None, "previous": None, "results": shape(items, many=True).data}
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
+@pytest.mark.parametrize("persona", ["pm", "member", "stakeholder"], indirect=True)
+def test_the_list_answers_byte_for_byte_what_the_item_serializers_answer(
+    api, persona, product, every_kind_of_item, settings, zone
+):
+    settings.TIME_ZONE = zone
+    response = api.as_user(persona).get(f"{BASE}/items/")
+    assert response.status_code == 200
+    expected = _serialized(persona, product)
+    assert response.content == JSONRenderer().render(expected)
+    shown = {item["title"]: item for item in response.json()["results"]}
+    everything = shown["Everything"]
+    assert everything["forecast"] and shown["No forecast yet"]["forecast"] is None
+    assert [shown[title]["target"] for title in ("Done work only", "No forecast yet")] == [None, None]
+    if persona.username == "stakeholder":
+        assert list(shown) == ["No forecast yet", "Done work only", "Everything"]
+        assert [bet["reference"] for bet in everything["hypotheses"]] == ["H-1", "H-9"]
+    else:
+        assert shown["By quarter, internal"]["target"] == "2031-06-30"
+        assert [bet["reference"] for bet in everything["hypotheses"]] == ["H-1", "H-2", "H-9"]
+        assert everything["epics"] and everything["requests"] and everything["progress"]["items_total"] == 5
+
+
+@pytest.mark.parametrize("persona", ["pm", "stakeholder"], indirect=True)
+def test_the_list_pages_and_orders_as_the_serializers_did(api, persona, product, every_kind_of_item):
+    client = api.as_user(persona)
+    whole = _serialized(persona, product)["results"]
+    first = client.get(f"{BASE}/items/?page_size=2").json()
+    second = client.get(first["next"]).json()
+    assert (first["count"], second["next"]) == (len(whole), None)
+    assert JSONRenderer().render(first["results"] + second["results"]) == JSONRenderer().render(whole)
+    ordered = client.get(f"{BASE}/items/?ordering=-created_at&shared=true").json()["results"]
+    assert [item["title"] for item in ordered] == ["No forecast yet", "Done work only", "Everything"]
+
+
+@pytest.mark.parametrize("persona", ["pm", "stakeholder"], indirect=True)
+def test_the_list_runs_the_same_queries_for_3_items_or_30_with_every_link(
+    api, persona, pm, product, make_roadmap_item, django_assert_num_queries
+):
+    closed_sprints(product, 10, 12, 9)
+
+    def grow(count):
+        for n in range(count):
+            done = backlog(product, 2, status="done")
+            make_roadmap_item(
+                f"Item {n}",
+                horizon=Horizon.values[n % 3],
+                shared=bool(n % 2),
+                target_date=datetime.date(2030, 1 + n % 12, 1),
+                epics=[epic(product, f"Epic {n}")],
+                backlog_items=done,
+                requests=[StakeholderRequestFactory(product=product, backlog_item=done[0])],
+                hypotheses=[HypothesisFactory(product=product)],
+            )
+        forecasting.recompute(product_id=product.pk)
+
+    client = api.as_user(persona)
+    grow(3)
+    count = queries_of(lambda: client.get(f"{BASE}/items/"))
+    grow(27)
+    with django_assert_num_queries(count):
+        client.get(f"{BASE}/items/")
