@@ -157,6 +157,12 @@ def test_the_schema_has_the_roadmap(api, pm):
     schema = api.as_user(pm).get("/api/schema/?format=json").json()
     assert "/api/v1/products/{product_slug}/roadmap/items/{id}/move/" in schema["paths"]
     assert "/api/v1/products/{product_slug}/roadmap/epics/{number}/" in schema["paths"]
+    # The list is shaped in Python (serializers.item_list_data); the serializers still describe it.
+    listing = schema["paths"]["/api/v1/products/{product_slug}/roadmap/items/"]["get"]
+    assert listing["description"].startswith("Roadmap items in horizon and rank order.")
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/PaginatedPublicRoadmapItemList"
+    )
 
 
 def test_the_calendar_feed_follows_the_owners_role(client, pm, stakeholder, product, roadmap, browser_client):
