@@ -10,6 +10,7 @@ a new key, and nothing is served stale."""
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from apps.backlog.selectors import person_name
 from apps.hypotheses.models import Hypothesis, LearningEntry
 
 # What a row reads; `learning` only in the public shape.
@@ -52,19 +53,19 @@ def ledger_rows(values, *, product, internal: bool) -> list[dict]:
     """Rows of the page from `for_rows` dicts: the team's every column, everyone else's the public ones."""
     ledger_url = reverse("hypotheses:ledger", args=[product.slug])
     statuses = dict(Hypothesis.Status.choices)
+
+    def shown_to_all(row) -> dict:
+        return {
+            "url": f"{ledger_url}{row['number']}/",
+            "reference": f"H-{row['number']}",
+            "change": row["change"],
+            "audience": row["audience"],
+            "status": row["status"],
+            "status_label": statuses.get(row["status"], row["status"]),
+        }
+
     if not internal:
-        return [
-            {
-                "url": f"{ledger_url}{row['number']}/",
-                "reference": f"H-{row['number']}",
-                "change": row["change"],
-                "audience": row["audience"],
-                "status": row["status"],
-                "status_label": statuses.get(row["status"], row["status"]),
-                "learning": row["learning"],
-            }
-            for row in values
-        ]
+        return [{**shown_to_all(row), "learning": row["learning"]} for row in values]
     rows = []
     metrics_url = reverse("products:metric-add", args=[product.slug])  # …/metrics/
     for row in values:
@@ -72,12 +73,7 @@ def ledger_rows(values, *, product, internal: bool) -> list[dict]:
         proposed = row["proposed_status"]
         rows.append(
             {
-                "url": f"{ledger_url}{row['number']}/",
-                "reference": f"H-{row['number']}",
-                "change": row["change"],
-                "audience": row["audience"],
-                "status": row["status"],
-                "status_label": statuses.get(row["status"], row["status"]),
+                **shown_to_all(row),
                 "published": row["published_at"] is not None,
                 "proposed": statuses.get(proposed, proposed).lower() if proposed else "",
                 "metric": {"url": f"{metrics_url}{row['metric_id']}/", "name": row["metric__name"]}
@@ -92,18 +88,13 @@ def ledger_rows(values, *, product, internal: bool) -> list[dict]:
                 "observed": row["observed"],
                 "confidence_before": row["confidence_before"],
                 "confidence_after": row["confidence_after"],
-                "owner": _person(row["owner__first_name"], row["owner__last_name"], row["owner__username"])
+                "owner": person_name(row["owner__first_name"], row["owner__last_name"], row["owner__username"])
                 if row["owner_id"]
                 else "",
                 "experiments": row["experiment_count"],
             }
         )
     return rows
-
-
-def _person(first_name: str | None, last_name: str | None, username: str | None) -> str:
-    """What str(user) shows (full name, else username), from a row's values."""
-    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
 # --- the learning log ----------------------------------------------------------------------

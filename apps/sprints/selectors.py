@@ -243,10 +243,14 @@ def sprint_item_row(entry: SprintItem) -> SprintItem:
     return sprint_items(entry.sprint).get(pk=entry.pk)
 
 
-def _entries(entries: QuerySet[SprintItem]) -> QuerySet[SprintItem]:
+def _entries(entries: QuerySet[SprintItem], *, with_people_and_epic: bool = True) -> QuerySet[SprintItem]:
+    """Entries in backlog order with item, stage and `blocked`; planning and the
+    board also show the assignee and the epic."""
+    if with_people_and_epic:
+        entries = entries.select_related("item__assignee", "item__parent").defer("item__parent__description")
     return (
-        entries.select_related("item", "item__assignee", "item__parent", "stage")
-        .defer("item__description", "item__parent__description", "stage__goal")
+        entries.select_related("item", "stage")
+        .defer("item__description", "stage__goal")
         .annotate(blocked=open_blocker())
         .order_by("item__rank")
     )
@@ -264,13 +268,7 @@ def sprint_table(sprint: Sprint) -> list[SprintItem]:
     """The sprint's items in backlog order with what the sprint page's table and
     capacity read (item, stage, `blocked`): lighter than `sprint_entries`, which
     planning needs (assignee, epic, blockers outside the sprint)."""
-    return list(
-        SprintItem.objects.filter(sprint=sprint)
-        .select_related("item", "stage")
-        .defer("item__description", "stage__goal")
-        .annotate(blocked=open_blocker())
-        .order_by("item__rank")
-    )
+    return list(_entries(SprintItem.objects.filter(sprint=sprint), with_people_and_epic=False))
 
 
 def mark_outside_blockers(sprint: Sprint, entries: list[SprintItem]) -> list[SprintItem]:
